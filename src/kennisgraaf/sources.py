@@ -1,0 +1,74 @@
+"""Source texts: read them and locate verbatim quotes in them.
+
+The texts are PDF extractions, so a quote may cross a line break, and a word may be broken at a
+line end with a hyphen (``be-\\nleid``). A quote matches when it equals the source after
+collapsing whitespace and joining such broken words; the match is reported as character offsets
+into the raw text so that pages can highlight the exact passage.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+# A hyphen at a line end, with the spaces around the line break: a word broken by the PDF export.
+_SOFT_BREAK = r"(?:-[ \t]*\r?\n[ \t]*(?:\r?\n[ \t]*)*)?"
+# After a real hyphen in the quote, the source may continue on the next line.
+_AFTER_HYPHEN = r"(?:[ \t]*\r?\n[ \t]*)?"
+
+
+@dataclass(frozen=True)
+class QuoteLocation:
+    """Where a quote occurs in a source text, as character offsets into the raw text."""
+
+    start: int
+    end: int
+
+
+class QuoteNotFound(LookupError):
+    """A quote that does not occur in its source text."""
+
+
+def read_source(path: Path) -> str:
+    """Read a source text exactly as stored (UTF-8, no newline translation)."""
+    return path.read_bytes().decode("utf-8")
+
+
+def normalise(text: str) -> str:
+    """Collapse whitespace and join words broken with a hyphen at a line end."""
+    text = re.sub(r"-[ \t]*\r?\n\s*", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@lru_cache(maxsize=4096)
+def quote_pattern(quote: str) -> re.Pattern[str]:
+    """Compile a pattern that finds ``quote`` in a raw PDF-extracted text."""
+    parts: list[str] = []
+    for token in re.split(r"(\s+)", quote.strip()):
+        if not token:
+            continue
+        if token.isspace():
+            parts.append(r"\s+")
+            continue
+        chars = []
+        for char in token:
+            chars.append(re.escape(char) + (_AFTER_HYPHEN if char == "-" else ""))
+        parts.append(_SOFT_BREAK.join(chars))
+    return re.compile("".join(parts))
+
+
+def locate(quote: str, text: str) -> list[QuoteLocation]:
+    """Return every location of ``quote`` in ``text``; raise QuoteNotFound if there is none."""
+    if not quote.strip():
+        raise QuoteNotFound("empty quote")
+    found = [QuoteLocation(m.start(), m.end()) for m in quote_pattern(quote).finditer(text)]
+    if not found:
+        raise QuoteNotFound(quote)
+    return found
+
+
+def line_of(text: str, offset: int) -> int:
+    """Return the 1-based line number of a character offset."""
+    return text.count("\n", 0, offset) + 1
