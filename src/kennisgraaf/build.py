@@ -1,0 +1,276 @@
+"""The build: parse → check quotes → validate (SHACL) → OWL-RL closure → cached dataset.
+
+Inputs live in a root folder (the bundled data or a maintainer's working copy): ``ontology/*.ttl``,
+``data/reference/*.ttl``, ``data/documenten/*.ttl``, ``data/bronnen/*.txt`` and ``shapes/*.ttl``.
+The result is cached on disk under a hash of all inputs, written atomically, so ``serve`` starts
+fast and a failed build never replaces the last good one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from kennisgraaf import __version__
+from kennisgraaf.canonical import blank_node_labels, graph_quads, sorted_quads
+from kennisgraaf.config import Settings
+from kennisgraaf.dataset import BuiltDataset
+from kennisgraaf.evidence import check_quotes, source_files
+from kennisgraaf.inference import closure
+from kennisgraaf.rdfio import TurtleError, read_turtle, rebase
+from kennisgraaf.validate import Report, load_shapes, validate
+from kennisgraaf.vocab import (
+    DEFAULT_BASE,
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    GRAPH_QUOTES,
+    GRAPH_REFERENCE,
+    KG,
+)
+
+CACHE_FORMAT = "1"
+
+
+class BuildError(Exception):
+    """The build cannot go on; ``exit_code`` 2 for unusable input, 1 for invalid content."""
+
+    def __init__(self, message: str, exit_code: int = 2, report: Report | None = None) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+        self.report = report
+
+
+@dataclass
+class Inputs:
+    """The files of one root folder, by role."""
+
+    root: Path
+    ontology: list[Path]
+    reference: list[Path]
+    documents: list[Path]
+    shapes: list[Path]
+    sources: list[Path]
+
+    def all_files(self) -> Iterator[Path]:
+        yield from (*self.ontology, *self.reference, *self.documents, *self.shapes, *self.sources)
+
+
+@dataclass
+class Progress:
+    """Timing of build steps, reported on stderr (or to a callback in tests)."""
+
+    report: Callable[[str], None] = field(default=lambda text: print(text, file=sys.stderr))
+    _start: float = field(default_factory=time.perf_counter)
+
+    def step(self, text: str) -> None:
+        self.report(f"[{time.perf_counter() - self._start:6.2f}s] {text}")
+
+
+def find_inputs(root: Path) -> Inputs:
+    """List the input files under ``root``; raise BuildError when a required folder is missing."""
+    folders = {"ontology": root / "ontology", "data": root / "data", "shapes": root / "shapes"}
+    for name, folder in folders.items():
+        if not folder.is_dir():
+            raise BuildError(f"{root}: no {name}/ folder (expected ontology/, data/ and shapes/)")
+    inputs = Inputs(
+        root=root,
+        ontology=sorted((root / "ontology").glob("*.ttl")),
+        reference=sorted((root / "data" / "reference").glob("*.ttl")),
+        documents=sorted((root / "data" / "documenten").glob("*.ttl")),
+        shapes=sorted((root / "shapes").glob("*.ttl")),
+        sources=sorted((root / "data" / "bronnen").glob("*.txt")),
+    )
+    if not inputs.ontology:
+        raise BuildError(f"{root / 'ontology'}: no .ttl files")
+    return inputs
+
+
+def input_hash(inputs: Inputs, base: str) -> str:
+    """Hash every input file (name and bytes), the base IRI and the code version."""
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{base}".encode())
+    for path in inputs.all_files():
+        digest.update(str(path.relative_to(inputs.root)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def load_or_build(settings: Settings, *, progress: Progress | None = None, force: bool = False) -> BuiltDataset:
+    """Return the cached dataset for the current inputs, building it first when needed."""
+    inputs = find_inputs(settings.root_path)
+    key = input_hash(inputs, settings.base_iri)
+    target = settings.cache_path / key[:24]
+    if not force and BuiltDataset.is_complete(target):
+        return BuiltDataset.open(target)
+    progress = progress or Progress()
+    graphs, meta = run_pipeline(inputs, settings.base_iri, progress)
+    meta["key"] = key
+    write_atomically(target, graphs, meta)
+    progress.step(f"cached in {target}")
+    return BuiltDataset.open(target)
+
+
+def _subclasses(ontology: Graph, cls: URIRef) -> set[URIRef]:
+    found = {cls}
+    changed = True
+    while changed:
+        changed = False
+        for sub, sup in ontology.subject_objects(RDFS.subClassOf):
+            if sup in found and sub not in found:
+                found.add(sub)
+                changed = True
+    return found
+
+
+def _read(path: Path) -> Graph:
+    try:
+        return read_turtle(path)
+    except TurtleError as exc:
+        raise BuildError(str(exc), 2) from None
+
+
+@dataclass
+class Parsed:
+    """The parsed inputs: ontology, reference and document graphs, and who states what."""
+
+    ontology: Graph
+    reference: Graph
+    documents: dict[str, Graph]
+    subject_files: dict[str, Path]
+
+    def asserted(self) -> Graph:
+        graph = Graph()
+        graph += self.reference
+        for document in self.documents.values():
+            graph += document
+        return graph
+
+
+def parse_inputs(inputs: Inputs, extra: list[Path] | None = None) -> Parsed:
+    """Parse every Turtle input (and ``extra`` data files, as documents) into graphs."""
+    ontology = Graph()
+    for path in inputs.ontology:
+        ontology += _read(path)
+    parsed = Parsed(ontology, Graph(), {}, {})
+    for path in inputs.reference:
+        graph = _read(path)
+        parsed.reference += graph
+        _note_subjects(parsed, graph, path)
+    for path in [*inputs.documents, *(extra or [])]:
+        parsed.documents[path.stem] = _read(path)
+        _note_subjects(parsed, parsed.documents[path.stem], path)
+    return parsed
+
+
+def _note_subjects(parsed: Parsed, graph: Graph, path: Path) -> None:
+    for subject in graph.subjects():
+        if isinstance(subject, URIRef):
+            parsed.subject_files.setdefault(str(subject), path)
+
+
+def check_all_quotes(inputs: Inputs, parsed: Parsed, paths: dict[str, Path]) -> Graph:
+    """Locate every quote of every document graph; raise BuildError (exit 1) naming the missing ones."""
+    texts = source_files(parsed.reference, inputs.root / "data" / "bronnen")
+    document_classes = _subclasses(parsed.ontology, KG.Document)
+    locations = Graph()
+    problems = []
+    for name, graph in parsed.documents.items():
+        docs = {s for cls in document_classes for s in graph.subjects(RDF.type, cls)}
+        found, wrong = check_quotes(graph, paths[name], parsed.reference, texts, docs, DEFAULT_BASE)
+        locations += found
+        problems += wrong
+    if problems:
+        raise BuildError("quotes not found in their source texts:\n" + "\n".join(f"  {p}" for p in problems), 1)
+    return locations
+
+
+def _validate(inputs: Inputs, parsed: Parsed) -> Report:
+    try:
+        shapes = load_shapes(inputs.root / "shapes")
+    except TurtleError as exc:
+        raise BuildError(str(exc), 2) from None
+    return validate(parsed.asserted(), shapes, parsed.ontology, subject_files=parsed.subject_files)
+
+
+def validate_root(settings: Settings) -> Report:
+    """Parse, check quotes and validate the data of the settings' root (no inference, no cache)."""
+    inputs = find_inputs(settings.root_path)
+    parsed = parse_inputs(inputs)
+    check_all_quotes(inputs, parsed, {p.stem: p for p in inputs.documents})
+    return _validate(inputs, parsed)
+
+
+def validate_files(settings: Settings, files: list[Path]) -> Report:
+    """Validate a maintainer's own data files, with the ontology and reference data, against the shapes."""
+    inputs = find_inputs(settings.root_path)
+    for path in files:
+        if not path.is_file():
+            raise BuildError(f"{path}: no such file", 2)
+    own = {p.resolve() for p in files}
+    inputs.reference = [p for p in inputs.reference if p.resolve() not in own]
+    inputs.documents = []
+    parsed = parse_inputs(inputs, files)
+    check_all_quotes(inputs, parsed, {p.stem: p for p in files})
+    return _validate(inputs, parsed)
+
+
+def run_pipeline(inputs: Inputs, base: str, progress: Progress) -> tuple[dict[str, Graph], dict]:
+    """Run every build step and return the named graphs (by name) and the build metadata."""
+    parsed = parse_inputs(inputs)
+    progress.step(f"parsed {len(inputs.ontology) + len(inputs.reference) + len(inputs.documents)} Turtle files")
+    locations = check_all_quotes(inputs, parsed, {p.stem: p for p in inputs.documents})
+    progress.step(f"checked {len(set(locations.subjects(RDF.type, KG.QuoteLocation)))} quote locations")
+    report = _validate(inputs, parsed)
+    if not report.conforms:
+        raise BuildError("the data violates the shapes", 1, report)
+    progress.step(f"validated: {len(report.violations)} violations, {len(report.warnings)} warnings")
+
+    everything = Graph()
+    for graph in (parsed.ontology, parsed.asserted(), locations):
+        everything += graph
+    inferred = closure(everything, (DEFAULT_BASE,))
+    progress.step(f"OWL-RL closure: {len(inferred)} new triples kept")
+
+    graphs = {GRAPH_ONTOLOGY: parsed.ontology, GRAPH_REFERENCE: parsed.reference, GRAPH_QUOTES: locations,
+              GRAPH_INFERRED: inferred, **parsed.documents}
+    if base != DEFAULT_BASE:
+        graphs = {name: rebase(graph, DEFAULT_BASE, base) for name, graph in graphs.items()}
+    meta = {
+        "version": __version__,
+        "base": base,
+        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "root": str(inputs.root),
+        "documents": sorted(parsed.documents),
+        "warnings": json.loads(report.to_json()) if report.warnings else [],
+        "triples": {name: len(graph) for name, graph in graphs.items()},
+    }
+    return graphs, meta
+
+
+def write_atomically(target: Path, graphs: dict[str, Graph], meta: dict) -> None:
+    """Write ``graphs.nq`` and ``meta.json`` to a temporary folder, then rename it into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    base = meta["base"]
+    labels = blank_node_labels(graphs.values())
+    quads = [q for name, g in graphs.items() for q in graph_quads(g, f"{base}graph/{name}", labels)]
+    tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
+    try:
+        ox.serialize(sorted_quads(quads), str(tmp / "graphs.nq"), ox.RdfFormat.N_QUADS)
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

@@ -1,0 +1,139 @@
+"""The ``kennisgraaf`` command: build, validate, export, stats, query (and serve).
+
+Exit codes: 0 success (warnings allowed), 1 invalid content (shape violations, quotes not in
+their source), 2 unusable input (unparsable Turtle, missing files, bad options).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kennisgraaf.build import BuildError, Progress, load_or_build, validate_files, validate_root
+from kennisgraaf.config import Settings, SettingsError, load_settings
+from kennisgraaf.export import EXPORT_FORMATS, export
+from kennisgraaf.localquery import QueryFailed, run_local_query
+from kennisgraaf.stats import dataset_stats
+
+
+class UsageProblem(click.ClickException):
+    """A user error with our exit code for unusable input."""
+
+    exit_code = 2
+
+
+class InvalidContent(click.ClickException):
+    """Content that violates the rules (shapes, quotes)."""
+
+    exit_code = 1
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+def _built(ctx: click.Context):
+    try:
+        return load_or_build(_settings(ctx))
+    except BuildError as exc:
+        _fail(exc)
+
+
+def _fail(exc: BuildError) -> None:
+    if exc.report is not None:
+        click.echo(exc.report.to_text(), err=True)
+    raise (InvalidContent if exc.exit_code == 1 else UsageProblem)(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Working copy with ontology/, data/ and shapes/ (env KENNISGRAAF_ROOT; default: bundled data).")
+@click.option("--base-iri", default=None, help="Base IRI of the dataset (env KENNISGRAAF_BASE_IRI).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Cache folder for built datasets (env KENNISGRAAF_CACHE_DIR).")
+@click.version_option(package_name="kennisgraaf")
+@click.pass_context
+def main(ctx: click.Context, root: Path | None, base_iri: str | None, cache_dir: Path | None) -> None:
+    """kennisgraaf: a linked-data knowledge graph of who does what in the Dutch sociaal domein."""
+    try:
+        settings = load_settings({"root": str(root) if root else None, "base_iri": base_iri,
+                                  "cache_dir": str(cache_dir) if cache_dir else None})
+    except SettingsError as exc:
+        raise UsageProblem(str(exc)) from None
+    if settings.root and not settings.root_path.is_dir():
+        raise UsageProblem(f"--root {settings.root}: no such folder")
+    ctx.obj = {"settings": settings}
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Rebuild even when a cached build matches the inputs.")
+@click.pass_context
+def build(ctx: click.Context, force: bool) -> None:
+    """Build the dataset (parse, check quotes, validate, infer) and cache it."""
+    try:
+        built = load_or_build(_settings(ctx), progress=Progress(), force=force)
+    except BuildError as exc:
+        _fail(exc)
+    click.echo(f"built {sum(built.meta['triples'].values())} quads in {len(built.graph_names)} graphs: {built.path}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
+              help="Report format.")
+@click.pass_context
+def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
+    """Validate the data (or the given Turtle FILES, with the ontology) against the shapes.
+
+    Exit 0 when valid (warnings are shown), 1 on violations, 2 when the input is unusable.
+    """
+    settings = _settings(ctx)
+    try:
+        report = validate_files(settings, list(files)) if files else validate_root(settings)
+    except BuildError as exc:
+        _fail(exc)
+    output = {"text": report.to_text, "turtle": report.to_turtle, "json": report.to_json}[fmt]()
+    click.echo(output)
+    if not report.conforms:
+        sys.exit(1)
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="trig", help="Export format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--inferred", is_flag=True, help="Add the OWL-RL closure to Turtle/JSON-LD (TriG, N-Quads: always).")
+@click.pass_context
+def export_command(ctx: click.Context, fmt: str, output: Path | None, inferred: bool) -> None:
+    """Export the dataset canonically: same input, same bytes."""
+    data = export(_built(ctx), fmt, inferred=inferred)
+    if output:
+        output.write_bytes(data)
+        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@main.command()
+@click.pass_context
+def stats(ctx: click.Context) -> None:
+    """Show triples per graph and instances per class."""
+    click.echo(dataset_stats(_built(ctx)))
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", help="Result format.")
+@click.option("--asserted", is_flag=True, help="Query the asserted facts only (without the OWL-RL closure).")
+@click.pass_context
+def query(ctx: click.Context, sparql: str | None, fmt: str, asserted: bool) -> None:
+    """Run a SPARQL query (argument, or standard input) over the built dataset."""
+    text = sparql if sparql is not None else sys.stdin.read()
+    if not text.strip():
+        raise UsageProblem("no query given")
+    try:
+        click.echo(run_local_query(_built(ctx), text, fmt, asserted=asserted), nl=False)
+    except QueryFailed as exc:
+        raise UsageProblem(str(exc)) from None

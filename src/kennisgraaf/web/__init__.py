@@ -1,0 +1,41 @@
+"""The Flask app: ``create_app`` wires settings, store and blueprints; nothing happens at import time.
+
+Blueprints reach shared state through ``current_app.extensions["kennisgraaf"]`` (a :class:`Context`),
+never by importing each other or this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+
+from kennisgraaf.build import load_or_build
+from kennisgraaf.config import Settings, load_settings
+from kennisgraaf.dataset import BuiltDataset
+from kennisgraaf.vocab import UriStrategy
+from kennisgraaf.web import errors
+
+
+@dataclass
+class Context:
+    """What every blueprint needs: settings, the built dataset, the URI strategy and the store."""
+
+    settings: Settings
+    dataset: BuiltDataset
+    uris: UriStrategy
+    store: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def create_app(settings: Settings | None = None, *, dataset: BuiltDataset | None = None, store: Any = None) -> Flask:
+    """Build the Flask app for ``settings`` (default: loaded from file and environment)."""
+    settings = settings or load_settings()
+    dataset = dataset or load_or_build(settings)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes + 65536
+    app.json.ensure_ascii = False
+    app.extensions["kennisgraaf"] = Context(settings, dataset, UriStrategy(dataset.base), store)
+    errors.init_app(app)
+    return app

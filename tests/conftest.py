@@ -1,0 +1,65 @@
+"""Shared fixtures: the real dataset built once per session, and a query helper over it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kennisgraaf.build import load_or_build
+from kennisgraaf.config import Settings, bundled_root
+from kennisgraaf.dataset import BuiltDataset
+from kennisgraaf.localquery import open_query, rows
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings for the bundled data with a cache folder of the test session's own."""
+    return Settings(cache_dir=str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(scope="session")
+def built(settings: Settings) -> BuiltDataset:
+    """The real dataset, built once per session."""
+    return load_or_build(settings, progress=None)
+
+
+@dataclass
+class KnowledgeGraph:
+    """SPARQL SELECT over the built dataset, with rows as plain strings."""
+
+    dataset: BuiltDataset
+    store: ox.Store
+
+    def select(self, query: str, *, asserted: bool = False) -> list[dict[str, str]]:
+        return rows(open_query(self.dataset, self.store, query, asserted=asserted))[1]
+
+    def ask(self, query: str, *, asserted: bool = False) -> bool:
+        return bool(open_query(self.dataset, self.store, query, asserted=asserted))
+
+
+@pytest.fixture(scope="session")
+def kg(built: BuiltDataset) -> KnowledgeGraph:
+    """Query helper over the built dataset (default graph: union incl. inferred triples)."""
+    return KnowledgeGraph(built, built.open_store())
+
+
+@pytest.fixture
+def working_copy(tmp_path: Path) -> Path:
+    """A maintainer's working copy of the bundled ontology/, data/ and shapes/."""
+    root = tmp_path / "copy"
+    for name in ("ontology", "data", "shapes"):
+        shutil.copytree(bundled_root() / name, root / name)
+    return root
+
+
+@pytest.fixture
+def copy_settings(working_copy: Path, tmp_path: Path) -> Callable[[], Settings]:
+    """Settings pointing at the working copy, with a fresh cache folder."""
+    return lambda: Settings(root=str(working_copy), cache_dir=str(tmp_path / "cache"))

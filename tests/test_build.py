@@ -1,0 +1,156 @@
+"""The build pipeline and its handling of bad input: file and line, no cache, last good cache kept."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+from click.testing import CliRunner
+from rdflib import Dataset
+from rdflib.compare import isomorphic
+
+from kennisgraaf.build import find_inputs, input_hash, load_or_build
+from kennisgraaf.cli import main
+from kennisgraaf.export import export
+
+DOCUMENT = "data/documenten/drenthe-2010-pns.ttl"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_build_has_one_graph_per_document_file_plus_reference_ontology_and_inferred(built):
+    names = set(built.graph_names)
+    assert {"ontology", "reference", "inferred", "quote-locations"} <= names
+    assert set(built.meta["documents"]) <= names
+    assert "drenthe-2010-pns" in names
+    assert all(count > 0 for name, count in built.meta["triples"].items())
+
+
+def test_second_load_uses_the_cache(settings, built):
+    again = load_or_build(settings, progress=None)
+    assert again.path == built.path
+
+
+def test_broken_turtle_stops_with_file_line_and_keeps_the_last_good_cache(working_copy, tmp_path):
+    cache = tmp_path / "cache"
+    assert run("--root", str(working_copy), "--cache-dir", str(cache), "build").exit_code == 0
+    good = sorted(p.name for p in cache.iterdir())
+    path = working_copy / DOCUMENT
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append("<id/x> kg:label \"unterminated .")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("--root", str(working_copy), "--cache-dir", str(cache), "build")
+    assert result.exit_code == 2
+    assert f"drenthe-2010-pns.ttl:{len(lines)}:" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in cache.iterdir()) == good
+
+
+def test_unknown_prefix_is_reported_with_file_and_line(working_copy, tmp_path):
+    path = working_copy / DOCUMENT
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\nnope:a nope:b nope:c .\n", encoding="utf-8")
+    result = run("--root", str(working_copy), "--cache-dir", str(tmp_path / "c"), "validate")
+    assert result.exit_code == 2
+    line = text.count("\n") + 2
+    assert f"drenthe-2010-pns.ttl:{line}: " in result.output
+    assert "nope:" in result.output
+
+
+def test_made_up_quote_fails_the_build_naming_document_and_quote(working_copy, tmp_path):
+    path = working_copy / DOCUMENT
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + '\n<https://w3id.org/kennisgraaf/id/document/drenthe-2010-pns> '
+        + '<https://w3id.org/kennisgraaf/def#quote> "Drenthe schaft alle sociale taken per direct af."@nl .\n',
+        encoding="utf-8",
+    )
+    result = run("--root", str(working_copy), "--cache-dir", str(tmp_path / "c"), "build")
+    assert result.exit_code == 1
+    assert "id/document/drenthe-2010-pns" in result.output
+    assert "Drenthe schaft alle sociale taken" in result.output
+    assert not (tmp_path / "c").exists() or not any((tmp_path / "c").iterdir())
+
+
+def test_missing_source_text_gets_a_clear_message(working_copy, tmp_path):
+    (working_copy / "data" / "bronnen" / "001_51a662fe140cf0d6.txt").unlink()
+    result = run("--root", str(working_copy), "--cache-dir", str(tmp_path / "c"), "validate")
+    assert result.exit_code != 0
+    assert "001_51a662fe140cf0d6.txt" in result.output
+    assert "missing" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_root_without_data_folders_is_unusable_input(tmp_path):
+    result = run("--root", str(tmp_path), "validate")
+    assert result.exit_code == 2
+    assert "no ontology/ folder" in result.output
+
+
+def test_input_hash_changes_with_any_input(working_copy):
+    before = input_hash(find_inputs(working_copy), "https://w3id.org/kennisgraaf/")
+    (working_copy / "data" / "bronnen" / "001_51a662fe140cf0d6.txt").write_bytes(b"changed")
+    assert input_hash(find_inputs(working_copy), "https://w3id.org/kennisgraaf/") != before
+
+
+def test_trig_export_parses_back_isomorphic_to_the_dataset(built):
+    exported = Dataset()
+    exported.parse(data=export(built, "trig"), format="trig")
+    original = Dataset()
+    original.parse(str(built.quads_file), format="nquads")
+    assert {str(g.identifier) for g in exported.graphs() if len(g)} == {
+        str(g.identifier) for g in original.graphs() if len(g)}
+    for graph in original.graphs():
+        if len(graph):
+            assert isomorphic(graph, exported.graph(graph.identifier))
+
+
+def test_turtle_export_is_the_asserted_union_and_inferred_adds_the_closure(built):
+    def count(data: bytes) -> int:
+        return sum(1 for _ in ox.parse(data, format=ox.RdfFormat.TURTLE))
+
+    inferred = built.meta["triples"]["inferred"]
+    plain, full = count(export(built, "ttl")), count(export(built, "ttl", inferred=True))
+    assert plain < full <= plain + inferred
+
+
+def test_export_twice_in_fresh_processes_gives_identical_bytes(tmp_path):
+    outputs = []
+    for seed, cache in (("1", "a"), ("2", "b")):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "KENNISGRAAF_CACHE_DIR": str(tmp_path / cache)}
+        out = tmp_path / f"export-{seed}.trig"
+        subprocess.run([sys.executable, "-m", "kennisgraaf", "export", "--format", "trig", "-o", str(out)],
+                       check=True, env=env, capture_output=True)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) > 10_000
+
+
+def test_validate_bundled_data_exits_zero():
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+
+
+def test_stats_lists_triples_per_graph_and_instances_per_class(settings):
+    result = run("--cache-dir", settings.cache_dir, "stats")
+    assert result.exit_code == 0
+    assert "graph/drenthe-2010-pns" in result.output
+    assert "def#TaskChange" in result.output
+
+
+def test_query_command_formats(settings):
+    query = "SELECT ?t WHERE { id:document/drenthe-2010-pns kg:printedDate ?t }"
+    result = run("--cache-dir", settings.cache_dir, "query", "--format", "csv", query)
+    assert result.output.splitlines() == ["t", "2010-01-14"]
+    bad = run("--cache-dir", settings.cache_dir, "query", "SELECT ?x WHERE { ?x }")
+    assert bad.exit_code == 2
+    assert "Error:" in bad.output
+
+
+def test_repo_has_no_untracked_cache(built):
+    assert not Path(built.path).is_relative_to(Path(__file__).resolve().parent.parent)
