@@ -14,6 +14,7 @@ from flask import Flask
 from kennisgraaf.build import load_or_build
 from kennisgraaf.config import Settings, load_settings
 from kennisgraaf.dataset import BuiltDataset
+from kennisgraaf.store import EmbeddedStore, Store
 from kennisgraaf.vocab import UriStrategy
 from kennisgraaf.web import errors
 
@@ -25,14 +26,17 @@ class Context:
     settings: Settings
     dataset: BuiltDataset
     uris: UriStrategy
-    store: Any = None
+    store: Store
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-def create_app(settings: Settings | None = None, *, dataset: BuiltDataset | None = None, store: Any = None) -> Flask:
+def create_app(
+    settings: Settings | None = None, *, dataset: BuiltDataset | None = None, store: Store | None = None
+) -> Flask:
     """Build the Flask app for ``settings`` (default: loaded from file and environment)."""
     settings = settings or load_settings()
     dataset = dataset or load_or_build(settings)
+    store = store or EmbeddedStore(dataset, settings.result_limit)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes + 65536
     app.json.ensure_ascii = False
