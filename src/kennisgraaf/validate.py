@@ -1,0 +1,293 @@
+"""SHACL validation: run pyshacl over data + ontology and turn its report into readable findings.
+
+Each finding names the focus node, the shape that failed (a named property shape, a named
+SPARQL constraint or a node shape), the shape's own message in Dutch and English, and the data
+file and line that state the focus node. rdflib keeps no line numbers for triples, so the line is
+found by searching the file for the way the IRI is written there (in full, relative to ``@base``,
+or as a prefixed name); it is a best effort and ``None`` when not found.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pyshacl
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from kennisgraaf.rdfio import read_turtle
+from kennisgraaf.vocab import SH
+
+# "none", not "rdfs": with RDFS the range axioms type every object of kg:sender as a kg:Agent, so
+# sh:class checks could never fail; subclass targets work without it (see docs/shapes.md).
+INFERENCE = "none"
+
+SEVERITIES = ("Violation", "Warning", "Info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result, ready to show to a maintainer."""
+
+    focus: str
+    path: str | None
+    value: str | None
+    severity: str
+    shape: str
+    message_nl: str
+    message_en: str
+    source_file: str | None
+    line: int | None
+
+    def where(self) -> str:
+        """``file:line`` (or just the file) that states the focus node, or an empty string."""
+        if self.source_file is None:
+            return ""
+        return f"{self.source_file}:{self.line}" if self.line else self.source_file
+
+
+@dataclass(frozen=True)
+class Report:
+    """All findings of one validation run, with pyshacl's own results graph."""
+
+    findings: tuple[Finding, ...]
+    report_graph: Graph
+
+    @property
+    def conforms(self) -> bool:
+        """True when there is no violation (warnings and infos are allowed)."""
+        return not self.violations
+
+    @property
+    def violations(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "Violation")
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "Warning")
+
+    @property
+    def infos(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "Info")
+
+    def summary(self) -> str:
+        """One line: whether the data conforms, and how many findings of each severity."""
+        state = "conforms" if self.conforms else "does not conform"
+        return (f"SHACL: data {state}: {len(self.violations)} violation(s), {len(self.warnings)} warning(s), "
+                f"{len(self.infos)} info(s)")
+
+    def to_text(self) -> str:
+        """A readable report, grouped by focus node (with its file:line), most severe first."""
+        lines = [self.summary()]
+        for focus, findings in _grouped(self.findings):
+            where = findings[0].where()
+            lines.append("")
+            lines.append(f"{focus}" + (f"  ({where})" if where else ""))
+            for f in findings:
+                lines.append(f"  {f.severity}: {f.shape}")
+                lines.append(f"    nl: {f.message_nl}")
+                lines.append(f"    en: {f.message_en}")
+                if f.path is not None:
+                    lines.append(f"    path: {f.path}")
+                if f.value is not None:
+                    lines.append(f"    value: {f.value}")
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        """The findings as JSON: conformance, counts and one object per finding."""
+        body = {
+            "conforms": self.conforms,
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "infos": len(self.infos),
+            "findings": [asdict(f) for f in self.findings],
+        }
+        return json.dumps(body, ensure_ascii=False, indent=2)
+
+    def to_turtle(self) -> str:
+        """pyshacl's results graph (sh:ValidationReport) as Turtle."""
+        return self.report_graph.serialize(format="turtle")
+
+
+def _grouped(findings: Iterable[Finding]) -> list[tuple[str, list[Finding]]]:
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.focus, []).append(f)
+
+    def key(item: tuple[str, list[Finding]]) -> tuple:
+        focus, fs = item
+        worst = min(SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9 for f in fs)
+        return (worst, fs[0].source_file or "~", fs[0].line or 0, focus)
+
+    return sorted(groups.items(), key=key)
+
+
+def load_shapes(shapes_dir: Path) -> Graph:
+    """Parse every ``*.ttl`` of ``shapes_dir`` into one graph (TurtleError names file and line)."""
+    graph = Graph()
+    for path in sorted(shapes_dir.glob("*.ttl")):
+        graph += read_turtle(path)
+    return graph
+
+
+def validate(data: Graph, shapes: Graph, ontology: Graph, *,
+             subject_files: Mapping[str, Path] | None = None) -> Report:
+    """Validate ``data`` (with ``ontology`` mixed in) against ``shapes`` and return the findings."""
+    _conforms, results, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference=INFERENCE,
+        advanced=False,
+        allow_infos=True,
+        allow_warnings=True,
+        abort_on_first=False,
+    )
+    locator = _Locator(subject_files or {})
+    findings = sorted({_finding(results, shapes, r, locator) for r in results.subjects(RDF.type, SH.ValidationResult)},
+                      key=_order)
+    return Report(tuple(findings), results)
+
+
+def _order(f: Finding) -> tuple:
+    return (f.focus, SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9, f.shape, f.path or "",
+            f.value or "")
+
+
+def _finding(results: Graph, shapes: Graph, result: Node, locator: _Locator) -> Finding:
+    focus = results.value(result, SH.focusNode)
+    path = results.value(result, SH.resultPath)
+    value = results.value(result, SH.value)
+    severity = results.value(result, SH.resultSeverity)
+    shape = _source_shape(results, result)
+    nl, en = _messages(results, shapes, result, shape)
+    focus_text = _term_text(focus)
+    source_file, line = locator.locate(focus_text) if isinstance(focus, URIRef) else (None, None)
+    return Finding(
+        focus=focus_text,
+        path=_path_text(results, path) if path is not None else None,
+        value=_term_text(value) if value is not None else None,
+        severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+        shape=_term_text(shape) if shape is not None else "",
+        message_nl=nl,
+        message_en=en,
+        source_file=source_file,
+        line=line,
+    )
+
+
+def _source_shape(results: Graph, result: Node) -> Node | None:
+    """The named SPARQL constraint if the result comes from one, otherwise the source shape."""
+    constraint = results.value(result, SH.sourceConstraint)
+    if isinstance(constraint, URIRef):
+        return constraint
+    return results.value(result, SH.sourceShape)
+
+
+def _messages(results: Graph, shapes: Graph, result: Node, shape: Node | None) -> tuple[str, str]:
+    """The nl and en message: pyshacl's (placeholders filled in) by language, else the shape's own."""
+    reported = [m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)]
+    declared = [m for m in shapes.objects(shape, SH.message) if isinstance(m, Literal)] if shape is not None else []
+
+    def pick(lang: str) -> str | None:
+        for pool in (reported, declared):
+            for message in pool:
+                if message.language == lang:
+                    return str(message)
+        return None
+
+    fallback = str(reported[0]) if reported else (str(declared[0]) if declared else "")
+    return pick("nl") or fallback, pick("en") or fallback
+
+
+def _term_text(term: Node) -> str:
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _path_text(graph: Graph, path: Node) -> str:
+    """An IRI path as its IRI; a complex path in SPARQL property-path syntax."""
+    if isinstance(path, URIRef):
+        return str(path)
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _path_part(graph, inverse)
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(_path_part(graph, p) for p in graph.items(alternatives))
+    for op, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = graph.value(path, op)
+        if inner is not None:
+            return _path_part(graph, inner) + suffix
+    items = list(graph.items(path))
+    if items:
+        return "/".join(_path_part(graph, p) for p in items)
+    return _term_text(path)
+
+
+def _path_part(graph: Graph, path: Node) -> str:
+    text = _path_text(graph, path)
+    return f"<{text}>" if isinstance(path, URIRef) else f"({text})"
+
+
+_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+_BASE = re.compile(r"^\s*(?:@base|BASE)\s+<([^>]*)>", re.IGNORECASE)
+_LOCAL = re.compile(r"^[\w-][\w.-]*$")
+
+
+class _Locator:
+    """Finds the line on which a data file first writes a subject IRI (best effort)."""
+
+    def __init__(self, subject_files: Mapping[str, Path]) -> None:
+        self._files = subject_files
+        self._lines: dict[Path, list[str]] = {}
+
+    def locate(self, iri: str) -> tuple[str | None, int | None]:
+        path = self._files.get(iri)
+        if path is None:
+            return None, None
+        return str(path), self.line_of(path, iri)
+
+    def line_of(self, path: Path, iri: str) -> int | None:
+        if path not in self._lines:
+            try:
+                self._lines[path] = path.read_text(encoding="utf-8").splitlines()
+            except OSError:
+                self._lines[path] = []
+        return find_line(self._lines[path], iri)
+
+
+def find_line(lines: list[str], iri: str) -> int | None:
+    """1-based number of the first line that writes ``iri`` (preferring subject position), or None."""
+    forms = [f"<{iri}>"]
+    patterns: list[re.Pattern[str]] = []
+    base: str | None = None
+    first_any: int | None = None
+    for number, text in enumerate(lines, start=1):
+        if m := _BASE.match(text):
+            base = m.group(1)
+            if iri.startswith(base) and iri != base:
+                forms.append(f"<{iri[len(base):]}>")
+            continue
+        if m := _PREFIX.match(text):
+            prefix, namespace = m.group(1) or "", m.group(2)
+            if base and not re.match(r"^[a-z][a-z0-9+.-]*:", namespace, re.IGNORECASE):
+                namespace = base + namespace
+            local = iri[len(namespace):]
+            if iri.startswith(namespace) and _LOCAL.match(local) and not local.endswith("."):
+                patterns.append(re.compile(rf"(?<![\w:-]){re.escape(prefix)}:{re.escape(local)}(?![\w:-])"))
+            continue
+        stripped = text.lstrip()
+        if stripped.startswith("#"):
+            continue
+        if any(stripped.startswith(f) for f in forms) or any(p.match(stripped) for p in patterns):
+            return number
+        if first_any is None and (any(f in text for f in forms) or any(p.search(text) for p in patterns)):
+            first_any = number
+    return first_any
