@@ -1,0 +1,79 @@
+"""Structure rules: imports point down the data flow, and every kg: term used is declared."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from kennisgraaf.config import bundled_root
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "kennisgraaf"
+KG = "https://w3id.org/kennisgraaf/def#"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kennisgraaf"):
+                for alias in node.names:
+                    # "from kennisgraaf.web import errors" imports the submodule kennisgraaf.web.errors.
+                    sub = PACKAGE.parent.joinpath(*node.module.split("."), alias.name)
+                    is_module = sub.with_suffix(".py").is_file() or sub.is_dir()
+                    targets.add(f"{node.module}.{alias.name}" if is_module else node.module)
+            elif isinstance(node, ast.Import):
+                targets |= {a.name for a in node.names if a.name.startswith("kennisgraaf")}
+        found[module_name(path)] = targets
+    return found
+
+
+def test_nothing_imports_the_cli_and_only_the_cli_imports_the_web_layer():
+    for module, targets in imports().items():
+        if module != "kennisgraaf.__main__":
+            assert "kennisgraaf.cli" not in targets, module
+        if not module.startswith("kennisgraaf.web") and module not in ("kennisgraaf.cli", "kennisgraaf.server"):
+            assert not any(t.startswith("kennisgraaf.web") for t in targets), module
+
+
+def test_blueprints_do_not_import_each_other_or_the_app_module():
+    for module, targets in imports().items():
+        if module.startswith("kennisgraaf.web.") and module != "kennisgraaf.web.errors":
+            assert targets.isdisjoint({"kennisgraaf.web"}), module
+            assert not any(t.startswith("kennisgraaf.web.") and t != "kennisgraaf.web.errors" for t in targets), module
+
+
+def test_no_import_cycles():
+    graph = imports()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        for target in graph.get(module, ()):
+            assert target not in path, " -> ".join((*path, target))
+            visit(target, (*path, target))
+
+    for module in graph:
+        visit(module, (module,))
+
+
+def _all_rdf(folder: str) -> Graph:
+    graph = Graph()
+    for path in sorted((bundled_root() / folder).rglob("*.ttl")):
+        graph.parse(path)
+    return graph
+
+
+def test_every_kg_term_used_in_data_and_shapes_is_declared_in_the_ontology():
+    ontology = _all_rdf("ontology")
+    declared = {s for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(KG)}
+    used = set()
+    for graph in (_all_rdf("data"), _all_rdf("shapes")):
+        for triple in graph:
+            used |= {t for t in triple if isinstance(t, URIRef) and str(t).startswith(KG)}
+    assert sorted(used - declared) == []
