@@ -137,3 +137,45 @@ def query(ctx: click.Context, sparql: str | None, fmt: str, asserted: bool) -> N
         click.echo(run_local_query(_built(ctx), text, fmt, asserted=asserted), nl=False)
     except QueryFailed as exc:
         raise UsageProblem(str(exc)) from None
+
+
+@main.command()
+@click.option("--host", default=None,
+              help="Interface to listen on (env KENNISGRAAF_HOST). Default 127.0.0.1: only this machine can "
+                   "connect, which is safe for trying things out; use 0.0.0.0 to serve the network.")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=None,
+              help="Port (env KENNISGRAAF_PORT, default 8000); 0 picks a free port and prints the bound URL.")
+@click.option("--threads", type=click.IntRange(1, 512), default=None,
+              help="Request threads of the WSGI server (env KENNISGRAAF_THREADS, default 8).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Query worker processes of the embedded store (env KENNISGRAAF_WORKERS, default 2).")
+@click.option("--timeout", "query_timeout", type=click.FloatRange(0.1, 3600), default=None,
+              help="Seconds a query may run (env KENNISGRAAF_QUERY_TIMEOUT, default 10).")
+@click.option("--result-limit", type=click.IntRange(1), default=None,
+              help="Most result rows or triples per query; more is cut off and signalled "
+                   "(env KENNISGRAAF_RESULT_LIMIT, default 50000).")
+@click.option("--max-query-bytes", type=click.IntRange(1024), default=None,
+              help="Largest query text; larger gets 413 (env KENNISGRAAF_MAX_QUERY_BYTES, default 262144).")
+@click.option("--max-in-flight", type=click.IntRange(1), default=None,
+              help="Queries running or waiting at once; past it 503 with Retry-After "
+                   "(env KENNISGRAAF_MAX_IN_FLIGHT, default 16).")
+@click.option("--store", default=None,
+              help="URL of a remote SPARQL 1.1 query endpoint to use instead of the embedded store "
+                   "(env KENNISGRAAF_STORE). Give that store its own server-side query time limit.")
+@click.pass_context
+def serve(ctx: click.Context, **options: object) -> None:
+    """Serve the dataset: SPARQL endpoint, pages and exports (production WSGI server, waitress).
+
+    This is the default command: `kennisgraaf` alone runs `kennisgraaf serve`.
+    """
+    from kennisgraaf import server
+    from kennisgraaf.web import create_app
+
+    settings = _settings(ctx).replace(**options)
+    app = create_app(settings, dataset=_built(ctx))
+    store = app.extensions["kennisgraaf"].store
+    close = getattr(store, "close", None)
+    try:
+        server.run(app, settings, click.echo, on_stop=close)
+    except OSError as exc:
+        raise UsageProblem(f"cannot listen on {settings.host}:{settings.port}: {exc}") from None
