@@ -1,0 +1,187 @@
+"""What every page needs at hand: labels, evidence, quote locations and documents, loaded once.
+
+The dataset behind an app never changes, and these tables are small (a few thousand rows), so
+they are read from the store once, through the queries in ``kennisgraaf/sparql/page-*.rq``, and
+kept in memory. Per-resource facts are queried per page (see :mod:`kennisgraaf.pages`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib.resources import files
+
+import pyoxigraph as ox
+
+from kennisgraaf.store import Store, Term, parse_json_rows
+from kennisgraaf.vocab import UriStrategy
+
+# Label properties in order of preference.
+LABEL_PROPERTIES = (
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://purl.org/dc/terms/title",
+    "http://xmlns.com/foaf/0.1/name",
+)
+
+
+def read_query(name: str) -> str:
+    """Text of a page query shipped in ``kennisgraaf/sparql/``."""
+    return files("kennisgraaf").joinpath("sparql", name).read_text(encoding="utf-8")
+
+
+class PageQueries:
+    """Runs the page queries on a store, with the deployment's PREFIX lines prepended."""
+
+    def __init__(self, store: Store, uris: UriStrategy) -> None:
+        self.store = store
+        self.prologue = uris.sparql_prologue()
+        self._texts: dict[str, str] = {}
+
+    def text(self, name: str) -> str:
+        if name not in self._texts:
+            self._texts[name] = self.prologue + read_query(name)
+        return self._texts[name]
+
+    def select(self, name: str, bindings: Mapping[str, str] | None = None, *,
+               asserted: bool = False) -> list[dict[str, Term]]:
+        """Rows of a SELECT query; ``bindings`` maps variable names to IRIs."""
+        result = self.store.query(self.text(name), asserted=asserted, bindings=_iris(bindings))
+        return parse_json_rows(result)[1]
+
+    def ask(self, name: str, bindings: Mapping[str, str] | None = None) -> bool:
+        result = self.store.query(self.text(name), bindings=_iris(bindings))
+        return bool(json.loads(result.body).get("boolean"))
+
+    def graph(self, name: str, *, default_graphs: list[str] | None = None,
+              accept: str = "application/n-triples") -> bytes:
+        """Body of a CONSTRUCT query in ``accept``."""
+        return self.store.query(self.text(name), accept=accept, default_graphs=default_graphs).body
+
+
+def _iris(bindings: Mapping[str, str] | None) -> dict[str, ox.NamedNode] | None:
+    return {k: ox.NamedNode(v) for k, v in bindings.items()} if bindings else None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A quote a node carries, and the document it comes from."""
+
+    node: str
+    quote: str
+    document: str
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a quote occurs in a source text (character offsets into the raw text)."""
+
+    start: int
+    end: int
+    text: str
+    quote: str
+
+    @property
+    def anchor(self) -> str:
+        """The fragment id of the passage on a document page (docs/pages.md)."""
+        return f"q-{self.start}-{self.end}"
+
+
+@dataclass
+class PageIndex:
+    """Labels, evidence, quote locations and documents of the whole dataset."""
+
+    labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # iri → property → lang → label
+    evidence: dict[str, list[Evidence]] = field(default_factory=lambda: defaultdict(list))
+    locations: dict[tuple[str, str], list[Location]] = field(default_factory=lambda: defaultdict(list))
+    by_text: dict[str, list[Location]] = field(default_factory=lambda: defaultdict(list))
+    document_text: dict[str, str] = field(default_factory=dict)
+    document_graph: dict[str, str] = field(default_factory=dict)
+    text_file: dict[str, str] = field(default_factory=dict)
+    document_date: dict[str, str] = field(default_factory=dict)
+    _support: dict[tuple[str, str], list[Evidence]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def load(cls, queries: PageQueries) -> PageIndex:
+        index = cls()
+        for row in queries.select("page-labels.rq"):
+            by_prop = index.labels.setdefault(row["resource"].value, {})
+            by_prop.setdefault(row["property"].value, {}).setdefault(row["label"].lang or "", row["label"].value)
+        for row in queries.select("page-evidence.rq"):
+            index.evidence[row["node"].value].append(
+                Evidence(row["node"].value, row["quote"].value, row["document"].value))
+        for row in queries.select("page-locations.rq"):
+            loc = Location(int(row["start"].value), int(row["end"].value), row["text"].value, row["quote"].value)
+            index.locations[(loc.text, loc.quote)].append(loc)
+            index.by_text[loc.text].append(loc)
+        for row in queries.select("page-documents.rq"):
+            index.document_text[row["document"].value] = row["text"].value
+            index.document_graph[row["document"].value] = row["graph"].value
+            if "file" in row:
+                index.text_file[row["text"].value] = row["file"].value
+            if "date" in row:
+                index.document_date[row["document"].value] = row["date"].value
+        for locs in (*index.locations.values(), *index.by_text.values()):
+            locs.sort()
+        for evs in index.evidence.values():
+            for ev in evs:
+                if ev.document in index.document_text:
+                    index._support[(index.document_text[ev.document], ev.quote)].append(ev)
+        for evs in index._support.values():
+            evs.sort(key=lambda ev: (ev.node, ev.document))
+        return index
+
+    def label(self, iri: str, lang: str) -> str | None:
+        """The best label of ``iri`` in ``lang`` (then without language, then any language)."""
+        by_prop = self.labels.get(iri)
+        if not by_prop:
+            return None
+        for order in ((lang,), ("",), ("nl", "en")):
+            for prop in LABEL_PROPERTIES:
+                for code in order:
+                    if code in by_prop.get(prop, {}):
+                        return by_prop[prop][code]
+        return next(iter(next(iter(by_prop.values())).values()))
+
+    def labels_of(self, iri: str) -> dict[str, str]:
+        """One label per language (preferred property first)."""
+        found: dict[str, str] = {}
+        for prop in LABEL_PROPERTIES:
+            for code, text in self.labels.get(iri, {}).get(prop, {}).items():
+                found.setdefault(code, text)
+        return found
+
+    def locations_of(self, evidence: Evidence) -> list[Location]:
+        """Where the quote of ``evidence`` occurs in its document's source text."""
+        text = self.document_text.get(evidence.document)
+        return self.locations.get((text, evidence.quote), []) if text else []
+
+    def supporting(self, location: Location) -> list[Evidence]:
+        """The nodes whose quote is this passage, in documents held by the passage's source text."""
+        return self._support.get((location.text, location.quote), [])
+
+    def documents(self) -> list[str]:
+        """Every document, oldest first (by printed or derived date), then by IRI."""
+        return sorted(self.document_text, key=lambda d: (self.document_date.get(d, "9999"), d))
+
+    def documents_of_text(self, text: str) -> list[str]:
+        return sorted(d for d, t in self.document_text.items() if t == text)
+
+
+class IndexCache:
+    """Loads the :class:`PageIndex` once per app, on first use, thread-safely."""
+
+    def __init__(self, queries: PageQueries) -> None:
+        self.queries = queries
+        self._index: PageIndex | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> PageIndex:
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    self._index = PageIndex.load(self.queries)
+        return self._index

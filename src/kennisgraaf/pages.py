@@ -1,0 +1,266 @@
+"""The content of a resource page: labels, types, properties both ways, identifiers and evidence.
+
+Everything here is plain data for the templates, assembled from two per-resource queries
+(``page-outgoing.rq``, ``page-incoming.rq``) and the shared :class:`~kennisgraaf.pageindex.PageIndex`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from kennisgraaf.pageindex import Evidence, Location, PageIndex, PageQueries
+from kennisgraaf.store import Term
+from kennisgraaf.vocab import UriStrategy
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+# Properties whose values identify the resource elsewhere (shown together as external identifiers).
+IDENTIFIER_PROPERTIES = (
+    "http://www.w3.org/2004/02/skos/core#exactMatch",
+    "http://www.w3.org/2004/02/skos/core#closeMatch",
+    "http://www.w3.org/2002/07/owl#sameAs",
+    "http://www.w3.org/2000/01/rdf-schema#seeAlso",
+    "http://xmlns.com/foaf/0.1/homepage",
+    "http://www.w3.org/ns/org#identifier",
+    "http://purl.org/dc/terms/identifier",
+    "http://www.w3.org/2004/02/skos/core#notation",
+)
+
+
+@cache
+def vocabulary_labels() -> dict[str, dict[str, str]]:
+    """Display labels of standard-vocabulary terms (templates/resources/vocabulary-labels.ttl)."""
+    graph = Graph()
+    graph.parse(data=files("kennisgraaf").joinpath("templates", "resources", "vocabulary-labels.ttl")
+                .read_text(encoding="utf-8"), format="turtle")
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    for term, label in graph.subject_objects(URIRef("http://www.w3.org/2000/01/rdf-schema#label")):
+        labels[str(term)][label.language or ""] = str(label)
+    return dict(labels)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A resource as a link: where it goes, what it is called, and whether it leaves the site."""
+
+    iri: str
+    href: str
+    label: str
+    external: bool = False
+
+
+@dataclass
+class Value:
+    """One value of a property: a link or a literal, and the graphs that state it."""
+
+    link: Link | None = None
+    text: str = ""
+    lang: str | None = None
+    datatype: str | None = None
+    graphs: list[Link] = field(default_factory=list)
+    inferred_only: bool = False
+
+
+@dataclass
+class PropertyGroup:
+    """The values of one property (outgoing) or the subjects pointing here through it (incoming)."""
+
+    property: Link
+    values: list[Value]
+
+
+@dataclass
+class QuoteView:
+    """A quote as evidence: the text, the claim it supports, its document, and where it is highlighted."""
+
+    quote: str
+    node: Link
+    document: Link
+    anchors: list[str]
+    via: Link | None = None  # the property linking the claim to the described resource
+
+
+@dataclass
+class Description:
+    """All a resource page shows."""
+
+    iri: str
+    label: str
+    labels: dict[str, str]
+    types: list[Link]
+    properties: list[PropertyGroup]
+    inferred: list[PropertyGroup]
+    incoming: list[PropertyGroup]
+    identifiers: list[Value]
+    own_evidence: list[QuoteView]
+    related_evidence: list[QuoteView]
+    outgoing_rows: list[dict[str, Term]]
+    incoming_rows: list[dict[str, Term]]
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.outgoing_rows or self.incoming_rows)
+
+
+class Labeller:
+    """Turns IRIs into links with labels in one language."""
+
+    def __init__(self, index: PageIndex, uris: UriStrategy, lang: str) -> None:
+        self.index, self.uris, self.lang = index, uris, lang
+        self._prefixes = sorted(uris.prefixes().items(), key=lambda kv: -len(kv[1]))
+
+    def label(self, iri: str) -> str:
+        found = self.index.label(iri, self.lang)
+        if found:
+            return found
+        vocab = vocabulary_labels().get(iri)
+        if vocab:
+            return vocab.get(self.lang) or next(iter(vocab.values()))
+        return self.short(iri)
+
+    def short(self, iri: str) -> str:
+        """A prefixed name (``kg:Document``) or, for our own things, the path after the base."""
+        for prefix, ns in self._prefixes:
+            if iri.startswith(ns) and prefix != "id" and "/" not in iri[len(ns):]:
+                return f"{prefix}:{iri[len(ns):]}"
+        if iri.startswith(self.uris.base):
+            return iri[len(self.uris.base):]
+        return iri
+
+    def link(self, iri: str) -> Link:
+        path = self.uris.doc_path(iri)
+        if path is None:
+            return Link(iri, iri, self.label(iri), external=True)
+        return Link(iri, path, self.label(iri))
+
+    def graph_link(self, iri: str) -> Link:
+        name = iri[len(self.uris.base) + len("graph/"):] if iri.startswith(self.uris.base + "graph/") else iri
+        return Link(iri, self.uris.doc_path(iri) or iri, name)
+
+
+def _value(term: Term, labeller: Labeller) -> Value:
+    if term.type == "uri":
+        return Value(link=labeller.link(term.value))
+    if term.type == "bnode":
+        return Value(text="[" + term.value + "]")
+    datatype = None
+    if term.datatype and not term.datatype.endswith(("#string", "#langString")):
+        datatype = labeller.short(term.datatype)
+    return Value(text=term.value, lang=term.lang, datatype=datatype)
+
+
+def _group(rows: list[dict[str, Term]], key: str, labeller: Labeller, inferred_graph: str) -> list[PropertyGroup]:
+    """Group rows by property; merge the graphs of a value stated in several graphs."""
+    by_prop: dict[str, dict[tuple, tuple[Term, set[str]]]] = defaultdict(dict)
+    for row in rows:
+        term = row[key]
+        ident = (term.type, term.value, term.lang, term.datatype)
+        entry = by_prop[row["property"].value].setdefault(ident, (term, set()))
+        entry[1].add(row["graph"].value)
+    groups = []
+    for prop, values in by_prop.items():
+        shown = []
+        for term, graphs in values.values():
+            value = _value(term, labeller)
+            value.graphs = [labeller.graph_link(g) for g in sorted(graphs)]
+            value.inferred_only = graphs == {inferred_graph}
+            shown.append(value)
+        shown.sort(key=lambda v: ((v.link.label.lower() if v.link else v.text.lower()), v.lang or ""))
+        groups.append(PropertyGroup(labeller.link(prop), shown))
+    groups.sort(key=lambda g: g.property.label.lower())
+    return groups
+
+
+def quote_views(evidence: list[Evidence], index: PageIndex, labeller: Labeller,
+                via: Link | None = None) -> list[QuoteView]:
+    views = []
+    for ev in evidence:
+        locations: list[Location] = index.locations_of(ev)
+        views.append(QuoteView(ev.quote, labeller.link(ev.node), labeller.link(ev.document),
+                               [loc.anchor for loc in locations], via))
+    return views
+
+
+def describe(iri: str, queries: PageQueries, index: PageIndex, uris: UriStrategy, lang: str,
+             inferred_graph: str) -> Description:
+    """Everything the page about ``iri`` shows, in ``lang``."""
+    labeller = Labeller(index, uris, lang)
+    out_rows = queries.select("page-outgoing.rq", {"resource": iri})
+    in_rows = queries.select("page-incoming.rq", {"resource": iri})
+    types = sorted({r["value"].value for r in out_rows if r["property"].value == RDF_TYPE
+                    and r["graph"].value != inferred_graph and r["value"].type == "uri"})
+    quote = str(uris.kg) + "quote"  # shown with its highlights in the evidence section instead
+    shown = [r for r in out_rows if r["property"].value != quote
+             and (r["property"].value != RDF_TYPE or r["graph"].value == inferred_graph)]
+    groups = _group(shown, "value", labeller, inferred_graph)
+    asserted, inferred = _split_inferred(groups)
+    identifiers = [v for g in asserted if g.property.iri in IDENTIFIER_PROPERTIES for v in g.values]
+    incoming = _group([{**r, "value": r["subject"]} for r in in_rows], "value", labeller, inferred_graph)
+    incoming = [g for g in (_split_inferred(incoming)[0]) if g.values]
+    related = []
+    seen = set()
+    for row in in_rows:
+        subject = row["subject"].value
+        if row["graph"].value == inferred_graph or subject in seen:
+            continue
+        seen.add(subject)
+        evidence = [ev for ev in index.evidence.get(subject, []) if ev.document != iri]
+        related += quote_views(evidence, index, labeller, labeller.link(row["property"].value))
+    return Description(
+        iri=iri,
+        label=labeller.label(iri),
+        labels=index.labels_of(iri),
+        types=[labeller.link(t) for t in types],
+        properties=asserted,
+        inferred=inferred,
+        incoming=incoming,
+        identifiers=identifiers,
+        own_evidence=quote_views(index.evidence.get(iri, []), index, labeller),
+        related_evidence=related,
+        outgoing_rows=out_rows,
+        incoming_rows=in_rows,
+    )
+
+
+def _split_inferred(groups: list[PropertyGroup]) -> tuple[list[PropertyGroup], list[PropertyGroup]]:
+    """Asserted values per property, and the values only OWL-RL inferred, as two lists of groups."""
+    asserted, inferred = [], []
+    for group in groups:
+        own = [v for v in group.values if not v.inferred_only]
+        derived = [v for v in group.values if v.inferred_only]
+        if own:
+            asserted.append(PropertyGroup(group.property, own))
+        if derived:
+            inferred.append(PropertyGroup(group.property, derived))
+    return asserted, inferred
+
+
+def to_ox(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """A SPARQL-JSON term as a pyoxigraph term."""
+    if term.type == "uri":
+        return ox.NamedNode(term.value)
+    if term.type == "bnode":
+        return ox.BlankNode(term.value)
+    if term.lang:
+        return ox.Literal(term.value, language=term.lang)
+    if term.datatype:
+        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
+    return ox.Literal(term.value)
+
+
+def description_quads(description: Description, inferred_graph: str, *, inferred: bool = True) -> list[ox.Quad]:
+    """The triples about the resource, both ways (default graph quads, for serialisation)."""
+    subject = ox.NamedNode(description.iri)
+    quads = []
+    for row in description.outgoing_rows:
+        if inferred or row["graph"].value != inferred_graph:
+            quads.append(ox.Quad(subject, ox.NamedNode(row["property"].value), to_ox(row["value"])))
+    for row in description.incoming_rows:
+        if inferred or row["graph"].value != inferred_graph:
+            quads.append(ox.Quad(to_ox(row["subject"]), ox.NamedNode(row["property"].value), subject))
+    return quads
