@@ -1,0 +1,291 @@
+"""Canned queries: ``queries/*.rq`` files with a ``#+`` YAML header and typed parameters.
+
+A header that does not parse, or that does not fit the query below it, fails loudly with the file
+and the problem (:class:`CatalogueError`). Parameter values are checked against their declared
+type and turned into RDF terms (pyoxigraph ``NamedNode``/``Literal``); they reach the query as an
+inline ``VALUES`` block written from those terms' own N-Triples serialisation, injected at the
+start of the outermost ``WHERE`` group, never by pasting the user's text into the query. The block
+is parsed back by the engine before use and must yield exactly the intended terms (see
+``docs/queries.md`` for why not pyoxigraph ``substitutions``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kennisgraaf.vocab import UriStrategy
+
+HEADER = "#+"
+ANY = "*"
+RESERVED = frozenset({"format", "asserted"})
+TYPES = ("iri", "literal", "enum")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+MAX_LITERAL = 500
+LEXICAL = {
+    XSD + "string": re.compile(r"(?s).*"),
+    XSD + "integer": re.compile(r"[+-]?\d{1,18}"),
+    XSD + "decimal": re.compile(r"[+-]?(\d{1,18}(\.\d{0,12})?|\.\d{1,12})"),
+    XSD + "boolean": re.compile(r"true|false|1|0"),
+    XSD + "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    XSD + "gYear": re.compile(r"-?\d{4}"),
+}
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+class CatalogueError(Exception):
+    """A canned query file that cannot be used; the message names the file and the problem."""
+
+
+class UnknownQuery(LookupError):
+    """No canned query of that name; ``available`` lists the catalogue."""
+
+    def __init__(self, name: str, available: list[str]) -> None:
+        super().__init__(f"no canned query named {name!r}; available: {', '.join(available)}")
+        self.name = name
+        self.available = available
+
+
+class ParameterError(ValueError):
+    """A parameter value that cannot be used; the message names the parameter and what is allowed."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"parameter {parameter!r}: {message}")
+        self.parameter = parameter
+
+
+Term = ox.NamedNode | ox.Literal
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared parameter: its type (IRI of a class, literal of a datatype, or an enumerated set)."""
+
+    name: str
+    type: str
+    label: Mapping[str, str]
+    description: Mapping[str, str]
+    default: str | None = None
+    optional: bool = False
+    cls: str | None = None
+    datatype: str | None = None
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    def allowed(self) -> str:
+        """Say in words what values are allowed (for error messages)."""
+        any_ = f" or {ANY!r} for any" if self.optional else ""
+        if self.type == "enum":
+            return "one of " + ", ".join(repr(v) for v in self.values) + any_
+        if self.type == "iri":
+            return f"the IRI (absolute, or relative like 'id/…') of a <{self.cls}>{any_}"
+        return f"a literal of <{self.datatype}>{any_}"
+
+    def to_term(self, raw: str, uris: UriStrategy) -> Term | None:
+        """Check ``raw`` against the type and return its RDF term (None: any value, no binding)."""
+        value = raw.strip()
+        if self.optional and value == ANY:
+            return None
+        if self.type == "enum":
+            if value not in self.values:
+                raise ParameterError(self.name, f"{_show(value)} is not allowed; use {self.allowed()}")
+            target = self.values[value]
+            return ox.Literal(target, datatype=ox.NamedNode(self.datatype)) if self.datatype else _iri(
+                self.name, target, uris)
+        if self.type == "iri":
+            return _iri(self.name, value, uris)
+        return _literal(self.name, raw, self.datatype or XSD + "string")
+
+
+def _show(value: str) -> str:
+    return repr(value if len(value) <= 60 else value[:57] + "...")
+
+
+def _iri(name: str, value: str, uris: UriStrategy) -> ox.NamedNode:
+    prefix, _, rest = value.partition(":")
+    if rest and prefix in uris.prefixes() and not rest.startswith("//"):
+        value = uris.prefixes()[prefix] + rest
+    elif not _SCHEME.match(value):
+        value = uris.base + value.lstrip("/")
+    try:
+        return ox.NamedNode(value)
+    except ValueError as exc:
+        raise ParameterError(name, f"{_show(value)} is not a valid IRI ({exc})") from None
+
+
+def _literal(name: str, raw: str, datatype: str) -> ox.Literal:
+    value = raw if datatype == XSD + "string" else raw.strip()
+    if len(value) > MAX_LITERAL:
+        raise ParameterError(name, f"longer than {MAX_LITERAL} characters")
+    if not LEXICAL[datatype].fullmatch(value):
+        raise ParameterError(name, f"{_show(value)} is not a valid <{datatype}>")
+    if datatype == XSD + "date":
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ParameterError(name, f"{_show(value)} is not a valid <{datatype}>") from None
+    return ox.Literal(value) if datatype == XSD + "string" else ox.Literal(value, datatype=ox.NamedNode(datatype))
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    """One ``.rq`` file: metadata from its header and the query body below it."""
+
+    name: str
+    path: Path
+    title: Mapping[str, str]
+    description: Mapping[str, str]
+    tags: tuple[str, ...]
+    parameters: tuple[Parameter, ...]
+    example: Mapping[str, str]
+    body: str
+    insert_at: int
+    kind: str = "select"
+    evidence: str | None = None
+    inference: Mapping[str, str] | None = None
+
+    def parameter(self, name: str) -> Parameter:
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        raise ParameterError(name, f"unknown parameter; {self.name} takes {self.parameter_names() or 'none'}")
+
+    def parameter_names(self) -> str:
+        return ", ".join(p.name for p in self.parameters)
+
+
+@dataclass(frozen=True)
+class BoundQuery:
+    """A canned query with its parameter values checked: the full query text and the bound terms."""
+
+    query: CannedQuery
+    text: str
+    values: Mapping[str, str]
+    terms: Mapping[str, Term | None]
+
+
+def values_block(terms: Mapping[str, Term]) -> str:
+    """An inline ``VALUES`` block with one row: the terms in their N-Triples form (escaped by pyoxigraph)."""
+    names = " ".join(f"?{n}" for n in terms)
+    row = " ".join(str(t) for t in terms.values())
+    return f"VALUES ({names}) {{ ({row}) }}"
+
+
+def _check_round_trip(terms: Mapping[str, Term]) -> None:
+    """Parse the block back with the engine: it must give exactly these terms, or nothing is run."""
+    solutions = list(ox.Store().query(f"SELECT * WHERE {{ {values_block(terms)} }}"))
+    got = {n: solutions[0][n] for n in terms} if len(solutions) == 1 else {}
+    for name, term in terms.items():
+        if got.get(name) != term:
+            raise ParameterError(name, "this value cannot be bound safely")
+
+
+def bind_query(query: CannedQuery, given: Mapping[str, str], uris: UriStrategy) -> BoundQuery:
+    """Check the given values (defaults fill the gaps) and build the query text with a VALUES block."""
+    for name in given:
+        query.parameter(name)
+    values: dict[str, str] = {}
+    terms: dict[str, Term | None] = {}
+    for param in query.parameters:
+        raw = given.get(param.name)
+        if raw is None or (raw.strip() == "" and param.type != "literal"):
+            raw = param.default
+        if raw is None:
+            if not param.optional:
+                raise ParameterError(param.name, f"required; give {param.allowed()}")
+            raw = ANY
+        values[param.name] = raw
+        terms[param.name] = param.to_term(raw, uris)
+    bound = {n: t for n, t in terms.items() if t is not None}
+    body = query.body
+    if bound:
+        _check_round_trip(bound)
+        body = body[: query.insert_at] + "\n  " + values_block(bound) + "\n" + body[query.insert_at:]
+    return BoundQuery(query, uris.sparql_prologue() + body, values, terms)
+
+
+class Catalogue:
+    """The canned queries by name, with the prologue of one deployment's URI strategy."""
+
+    def __init__(self, queries: Mapping[str, CannedQuery], uris: UriStrategy) -> None:
+        self.queries = dict(sorted(queries.items()))
+        self.uris = uris
+
+    def __iter__(self) -> Iterator[CannedQuery]:
+        return iter(self.queries.values())
+
+    def __len__(self) -> int:
+        return len(self.queries)
+
+    def get(self, name: str) -> CannedQuery:
+        """The query called ``name``, or :class:`UnknownQuery` listing the catalogue."""
+        if name not in self.queries:
+            raise UnknownQuery(name, list(self.queries))
+        return self.queries[name]
+
+    def bind(self, query: CannedQuery, given: Mapping[str, str]) -> BoundQuery:
+        """Check the given values (defaults fill the gaps) and build the query text with a VALUES block."""
+        return bind_query(query, given, self.uris)
+
+    def membership_query(self, bound: BoundQuery) -> str | None:
+        """A SELECT naming each IRI parameter whose value is not an instance of its class (None: nothing to check)."""
+        rows = []
+        for param in bound.query.parameters:
+            term = bound.terms.get(param.name)
+            if param.type == "iri" and param.cls and isinstance(term, ox.NamedNode):
+                rows.append(f"({ox.Literal(param.name)} {term} {ox.NamedNode(param.cls)})")
+        if not rows:
+            return None
+        return ("SELECT ?parameter WHERE { VALUES (?parameter ?value ?class) { " + " ".join(rows)
+                + " } FILTER NOT EXISTS { ?value a ?class } }")
+
+    def options_query(self, param: Parameter) -> str:
+        """A SELECT of the instances of an IRI parameter's class with their labels (nl first)."""
+        return (self.uris.sparql_prologue()
+                + "SELECT ?value (SAMPLE(?l) AS ?label) WHERE { ?value a " + str(ox.NamedNode(param.cls or ""))
+                + " . FILTER(isIRI(?value)) OPTIONAL { ?value rdfs:label|skos:prefLabel ?l"
+                + " FILTER(LANGMATCHES(LANG(?l), 'nl')) } } GROUP BY ?value ORDER BY LCASE(STR(?label)) ?value")
+
+    def relative(self, value: str) -> str:
+        """Show an IRI under the base in the relative form the headers use (``id/…``)."""
+        return value[len(self.uris.base):] if value.startswith(self.uris.base) else value
+
+
+
+# -- OpenAPI fragment -----------------------------------------------------------------------
+
+
+def parameter_schema(param: Parameter, options: list[str] | None = None) -> dict[str, object]:
+    """The JSON Schema (OpenAPI 3.1) of a parameter's value; ``options`` lists an IRI parameter's instances."""
+    extra = [ANY] if param.optional else []
+    schema: dict[str, object]
+    if param.type == "enum":
+        schema = {"type": "string", "enum": [*param.values, *extra]}
+    elif param.type == "iri":
+        schema = ({"type": "string", "enum": [*options, *extra]} if options
+                  else {"type": "string", "format": "iri-reference", "minLength": 1})
+    elif param.datatype == XSD + "string":
+        schema = {"type": "string", "maxLength": MAX_LITERAL}
+    elif param.datatype == XSD + "boolean":
+        schema = {"type": "string", "enum": ["true", "false", "1", "0", *extra]}
+    else:
+        any_ = "|\\*" if param.optional else ""
+        schema = {"type": "string", "pattern": f"^({LEXICAL[param.datatype or ''].pattern}{any_})$"}
+    if param.default is not None:
+        schema["default"] = param.default
+    return schema
+
+
+def openapi_parameters(query: CannedQuery, options: Mapping[str, list[str]]) -> list[dict[str, object]]:
+    """The query's parameters as OpenAPI 3.1 query parameters (descriptions in nl and en)."""
+    return [{
+        "name": p.name,
+        "in": "query",
+        "required": p.default is None and not p.optional,
+        "description": f"{p.label['nl']}: {p.description['nl']} — {p.label['en']}: {p.description['en']}",
+        "schema": parameter_schema(p, options.get(p.name)),
+    } for p in query.parameters]

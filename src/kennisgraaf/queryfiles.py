@@ -1,0 +1,199 @@
+"""Reading canned queries from ``.rq`` files: the ``#+`` YAML header, checked strictly.
+
+Every problem raises :class:`~kennisgraaf.catalogue.CatalogueError` with the file (and, for YAML
+errors, the line): a header that does not parse, an unknown key, a parameter that the query does
+not use, a default or example that does not fit its type, a query that does not parse.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import yaml
+
+from kennisgraaf.catalogue import (
+    HEADER,
+    LEXICAL,
+    RESERVED,
+    TYPES,
+    CannedQuery,
+    Catalogue,
+    CatalogueError,
+    Parameter,
+    ParameterError,
+    bind_query,
+)
+from kennisgraaf.vocab import UriStrategy
+
+_TOP_KEYS = {"title", "description", "tags", "parameters", "example", "evidence", "inference"}
+_PARAM_KEYS = {"type", "class", "datatype", "values", "default", "optional", "label", "description"}
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def load_catalogue(uris: UriStrategy, folder: Path | None = None) -> Catalogue:
+    """Read every ``*.rq`` of ``folder`` (default: the package's ``queries/``); fail on any bad file."""
+    folder = folder or Path(__file__).resolve().parent / "queries"
+    queries = {}
+    for path in sorted(folder.glob("*.rq")):
+        query = read_query(path, uris)
+        queries[query.name] = query
+    if not queries:
+        raise CatalogueError(f"{folder}: no canned queries (*.rq)")
+    return Catalogue(queries, uris)
+
+
+def read_query(path: Path, uris: UriStrategy) -> CannedQuery:
+    """Parse one ``.rq`` file; any problem raises :class:`CatalogueError` naming the file."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    count = next((i for i, line in enumerate(lines) if not line.startswith(HEADER)), len(lines))
+    if count == 0:
+        raise CatalogueError(f"{path}:1: no '{HEADER}' header")
+    meta = _yaml(path, "".join(line[len(HEADER):].removeprefix(" ") for line in lines[:count]))
+    body = "".join(lines[count:])
+    unknown = sorted(set(meta) - _TOP_KEYS)
+    if unknown:
+        raise CatalogueError(f"{path}: unknown header key(s) {unknown}; allowed: {sorted(_TOP_KEYS)}")
+    specs = meta.get("parameters") or {}
+    if not isinstance(specs, dict):
+        raise CatalogueError(f"{path}: 'parameters' must be a mapping of name to declaration")
+    tags = meta.get("tags")
+    if not isinstance(tags, list) or not tags or not all(isinstance(t, str) for t in tags):
+        raise CatalogueError(f"{path}: 'tags' must be a non-empty list of strings")
+    insert_at = _where_group(body)
+    if insert_at is None:
+        raise CatalogueError(f"{path}: the query needs an explicit top-level 'WHERE {{' (parameters are bound there)")
+    query = CannedQuery(
+        name=path.stem, path=path, title=_texts(path, meta, "title"), description=_texts(path, meta, "description"),
+        tags=tuple(tags), parameters=tuple(_parameter(path, n, s, uris) for n, s in specs.items()),
+        example=_scalars(path, "example", meta.get("example") or {}), body=body, insert_at=insert_at,
+        evidence=meta.get("evidence"),
+        inference=_texts(path, meta, "inference") if "inference" in meta else None)
+    for param in query.parameters:
+        if not re.search(rf"[?$]{param.name}\b", body):
+            raise CatalogueError(f"{path}: parameter {param.name!r} is not used as ?{param.name} in the query")
+    if query.evidence is not None and not re.search(rf"[?$]{query.evidence}\b", str(body)):
+        raise CatalogueError(f"{path}: evidence variable ?{query.evidence} is not in the query")
+    return _checked(query, uris)
+
+
+def _checked(query: CannedQuery, uris: UriStrategy) -> CannedQuery:
+    """Bind the defaults and the example, and parse both on an empty store (also gives the query kind)."""
+    kind = "select"
+    for given in ({}, query.example):
+        try:
+            result = ox.Store().query(bind_query(query, given, uris).text)
+        except ParameterError as exc:
+            which = "example" if given else "defaults"
+            raise CatalogueError(f"{query.path}: {which}: {exc}") from None
+        except SyntaxError as exc:
+            raise CatalogueError(f"{query.path}: the query does not parse: {exc}") from None
+        if isinstance(result, ox.QueryBoolean):
+            kind = "ask"
+        elif isinstance(result, ox.QueryTriples):
+            kind = "graph"
+    return CannedQuery(**{**query.__dict__, "kind": kind})
+
+
+def _yaml(path: Path, text: str) -> dict[str, Any]:
+    try:
+        meta = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise CatalogueError(f"{path}:{line}: header is not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(meta, dict):
+        raise CatalogueError(f"{path}:1: header must be a YAML mapping")
+    return meta
+
+
+def _texts(path: Path, meta: Mapping[str, Any], key: str, where: str = "") -> dict[str, str]:
+    value = meta.get(key)
+    if not (isinstance(value, dict) and all(isinstance(value.get(lang), str) and value[lang].strip()
+                                            for lang in ("nl", "en"))):
+        raise CatalogueError(f"{path}: {where}{key!r} must have non-empty 'nl' and 'en' texts")
+    return {"nl": value["nl"].strip(), "en": value["en"].strip()}
+
+
+def _scalar(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _scalars(path: Path, key: str, value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or any(isinstance(v, dict | list) for v in value.values()):
+        raise CatalogueError(f"{path}: {key!r} must map parameter names to single values")
+    return {str(k): _scalar(v) for k, v in value.items()}
+
+
+def _parameter(path: Path, name: Any, spec: Any, uris: UriStrategy) -> Parameter:
+    where = f"parameter {name!r}: "
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or name in RESERVED:
+        raise CatalogueError(f"{path}: {where}not a usable name (a SPARQL variable name, not {sorted(RESERVED)})")
+    if not isinstance(spec, dict) or set(spec) - _PARAM_KEYS or spec.get("type") not in TYPES:
+        raise CatalogueError(f"{path}: {where}needs 'type' ({'/'.join(TYPES)}) and only the keys {sorted(_PARAM_KEYS)}")
+    kind = spec["type"]
+    cls = _expand(path, where, spec.get("class"), uris) if kind == "iri" else None
+    datatype = _expand(path, where, spec.get("datatype"), uris) if kind == "literal" or "datatype" in spec else None
+    if kind == "iri" and cls is None:
+        raise CatalogueError(f"{path}: {where}an 'iri' parameter needs a 'class'")
+    if datatype is not None and datatype not in LEXICAL:
+        raise CatalogueError(f"{path}: {where}datatype must be one of {sorted(LEXICAL)}")
+    values = _scalars(path, where + "values", spec.get("values") or {})
+    if (kind == "enum") != bool(values):
+        raise CatalogueError(f"{path}: {where}'values' is required for, and only for, an 'enum' parameter")
+    default = spec.get("default")
+    return Parameter(
+        name=name, type=kind, label=_texts(path, spec, "label", where),
+        description=_texts(path, spec, "description", where),
+        default=None if default is None else _scalar(default), optional=bool(spec.get("optional", False)),
+        cls=cls, datatype=datatype, values=values)
+
+
+def _expand(path: Path, where: str, curie: Any, uris: UriStrategy) -> str | None:
+    """Expand a CURIE of the deployment's prefixes (``kg:`` follows its base), or take an absolute IRI."""
+    if curie is None:
+        return None
+    prefix, _, local = str(curie).partition(":")
+    if prefix in uris.prefixes() and not local.startswith("//"):
+        return uris.prefixes()[prefix] + local
+    if _SCHEME.match(str(curie)):
+        return str(curie)
+    raise CatalogueError(f"{path}: {where}{curie!r} is neither a known CURIE nor an absolute IRI")
+
+
+def _where_group(body: str) -> int | None:
+    """Offset just after the ``{`` that opens the outermost WHERE group (skipping comments, strings, IRIs)."""
+    depth, seen_where, i = 0, False, 0
+    while i < len(body):
+        char = body[i]
+        if char == "#":
+            i = body.find("\n", i) if "\n" in body[i:] else len(body)
+            continue
+        if char in "\"'":
+            quote = body[i:i + 3] if body[i:i + 3] in ('"""', "'''") else char
+            end = i + len(quote)
+            while end < len(body) and not body.startswith(quote, end):
+                end += 2 if body[end] == "\\" else 1
+            i = end + len(quote)
+            continue
+        iri = _IRIREF.match(body, i) if char == "<" else None
+        if iri:
+            i = iri.end()
+            continue
+        if char == "{":
+            if depth == 0 and seen_where:
+                return i + 1
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif depth == 0 and _WHERE.match(body, i) and (i == 0 or not body[i - 1].isalnum()):
+            seen_where = True
+        i += 1
+    return None
+
+
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_WHERE = re.compile(r"(?i)WHERE\b")
