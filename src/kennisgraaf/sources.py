@@ -59,10 +59,52 @@ def quote_pattern(quote: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
+_TOKENS = re.compile(r"-[ \t]*\r?\n\s*|\s+|.", re.DOTALL)
+
+
+@lru_cache(maxsize=64)
+def _normalised_views(text: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """Two normalised views of ``text`` with, per character, its offset in the raw text.
+
+    The first joins words broken at a line end (``be-\nleid`` → ``beleid``); the second keeps
+    the hyphen (``kennis-\nverspreiding`` → ``kennis-verspreiding``). Whitespace runs become one
+    space in both.
+    """
+    views = []
+    for join in (True, False):
+        chars: list[str] = []
+        offsets: list[int] = []
+        for match in _TOKENS.finditer(text):
+            token = match.group()
+            if token.startswith("-") and len(token) > 1:
+                if not join:
+                    chars.append("-")
+                    offsets.append(match.start())
+            elif token.isspace():
+                chars.append(" ")
+                offsets.append(match.start())
+            else:
+                chars.append(token)
+                offsets.append(match.start())
+        views.append(("".join(chars), tuple(offsets)))
+    return tuple(views)
+
+
 def locate(quote: str, text: str) -> list[QuoteLocation]:
     """Return every location of ``quote`` in ``text``; raise QuoteNotFound if there is none."""
     if not quote.strip():
         raise QuoteNotFound("empty quote")
+    needle = re.sub(r"\s+", " ", quote.strip())
+    for view, offsets in _normalised_views(text):
+        found = []
+        start = view.find(needle)
+        while start != -1:
+            last = start + len(needle) - 1
+            found.append(QuoteLocation(offsets[start], offsets[last] + 1))
+            start = view.find(needle, start + 1)
+        if found:
+            return found
+    # A quote that joins one broken word and keeps the hyphen of another: the slower pattern.
     found = [QuoteLocation(m.start(), m.end()) for m in quote_pattern(quote).finditer(text)]
     if not found:
         raise QuoteNotFound(quote)
