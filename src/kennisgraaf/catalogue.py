@@ -12,7 +12,7 @@ is parsed back by the engine before use and must yield exactly the intended term
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -242,6 +242,20 @@ class Catalogue:
             return None
         return ("SELECT ?parameter WHERE { VALUES (?parameter ?value ?class) { " + " ".join(rows)
                 + " } FILTER NOT EXISTS { ?value a ?class } }")
+
+    def check(self, bound: BoundQuery, select: Callable[[str], list[dict[str, str]]]) -> None:
+        """Refuse an IRI value that is not an instance of its parameter's class, listing what is allowed.
+
+        ``select`` runs a SELECT on the full graph (with inferences) and gives rows of plain strings.
+        """
+        text = self.membership_query(bound)
+        if text is None:
+            return
+        for row in select(self.uris.sparql_prologue() + text):
+            param = bound.query.parameter(row["parameter"])
+            allowed = [self.relative(r["value"]) for r in select(self.options_query(param))]
+            shown = ", ".join(allowed[:40]) + (", …" if len(allowed) > 40 else "")
+            raise ParameterError(param.name, f"{bound.values[param.name]!r} is not a <{param.cls}>; allowed: {shown}")
 
     def options_query(self, param: Parameter) -> str:
         """A SELECT of the instances of an IRI parameter's class with their labels (nl first)."""

@@ -12,10 +12,14 @@ from pathlib import Path
 import click
 
 from kennisgraaf.build import BuildError, Progress, load_or_build, validate_files, validate_root
+from kennisgraaf.catalogue import ParameterError, UnknownQuery
 from kennisgraaf.config import Settings, SettingsError, load_settings
 from kennisgraaf.export import EXPORT_FORMATS, export
 from kennisgraaf.localquery import QueryFailed, run_local_query
+from kennisgraaf.queryfiles import load_catalogue
+from kennisgraaf.queryresults import run_canned
 from kennisgraaf.stats import dataset_stats
+from kennisgraaf.vocab import UriStrategy
 
 
 class UsageProblem(click.ClickException):
@@ -127,9 +131,15 @@ def stats(ctx: click.Context) -> None:
 @click.argument("sparql", required=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", help="Result format.")
 @click.option("--asserted", is_flag=True, help="Query the asserted facts only (without the OWL-RL closure).")
+@click.option("--name", default=None, help="Run the canned query of this name instead (see `kennisgraaf queries`).")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A canned query's parameter (repeatable).")
 @click.pass_context
-def query(ctx: click.Context, sparql: str | None, fmt: str, asserted: bool) -> None:
-    """Run a SPARQL query (argument, or standard input) over the built dataset."""
+def query(ctx: click.Context, sparql: str | None, fmt: str, asserted: bool, name: str | None,
+          params: tuple[str, ...]) -> None:
+    """Run a SPARQL query (argument, or standard input), or a canned query (--name), over the built dataset."""
+    if name is not None:
+        _canned(ctx, name, params, fmt, asserted)
+        return
     text = sparql if sparql is not None else sys.stdin.read()
     if not text.strip():
         raise UsageProblem("no query given")
@@ -137,6 +147,27 @@ def query(ctx: click.Context, sparql: str | None, fmt: str, asserted: bool) -> N
         click.echo(run_local_query(_built(ctx), text, fmt, asserted=asserted), nl=False)
     except QueryFailed as exc:
         raise UsageProblem(str(exc)) from None
+
+
+def _canned(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str, asserted: bool) -> None:
+    given = dict(p.split("=", 1) for p in params if "=" in p)
+    if len(given) != len(params):
+        raise UsageProblem("--param takes KEY=VALUE, each key once")
+    dataset = _built(ctx)
+    try:
+        click.echo(run_canned(dataset, load_catalogue(UriStrategy(dataset.base)), name, given, fmt,
+                              asserted=asserted), nl=False)
+    except (UnknownQuery, ParameterError, QueryFailed) as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+@main.command("queries")
+@click.pass_context
+def queries_command(ctx: click.Context) -> None:
+    """List the canned queries: name, parameters (with defaults) and title (nl / en)."""
+    for canned in load_catalogue(UriStrategy(_settings(ctx).base_iri)):
+        params = ", ".join(f"{p.name}={p.default if p.default is not None else '*'}" for p in canned.parameters)
+        click.echo(f"{canned.name}  [{params}]\n    {canned.title['nl']}\n    {canned.title['en']}")
 
 
 @main.command()

@@ -17,6 +17,9 @@ from kennisgraaf.dataset import BuiltDataset
 from kennisgraaf.store import EmbeddedStore, Store
 from kennisgraaf.vocab import UriStrategy
 from kennisgraaf.web import errors
+from kennisgraaf.web.dumps import bp as dumps_bp
+from kennisgraaf.web.queries import bp as queries_bp
+from kennisgraaf.web.resources import bp as resources_bp
 
 
 @dataclass
@@ -42,4 +45,7 @@ def create_app(
     app.json.ensure_ascii = False
     app.extensions["kennisgraaf"] = Context(settings, dataset, UriStrategy(dataset.base), store)
     errors.init_app(app)
+    app.register_blueprint(queries_bp)
+    app.register_blueprint(resources_bp)
+    app.register_blueprint(dumps_bp)
     return app

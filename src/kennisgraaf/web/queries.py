@@ -1,0 +1,232 @@
+"""Blueprint ``queries``: the canned-query catalogue, each query as an endpoint, and ``/openapi.json``.
+
+``/queries`` lists the catalogue (HTML or JSON); ``/queries/<name>`` is an HTML page with a
+parameter form and the result table, and the same URL answers JSON, SPARQL results (JSON, XML,
+CSV, TSV) or RDF for CONSTRUCT queries by ``Accept`` or ``?format=``. Rows that rest on a quote
+carry their evidence, linked to the quote on the document page. Decisions: docs/queries.md.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from kennisgraaf.catalogue import BoundQuery, CannedQuery, Catalogue, ParameterError, UnknownQuery
+from kennisgraaf.negotiation import choose_language, choose_media_type, other_language
+from kennisgraaf.pageindex import IndexCache, PageIndex, PageQueries
+from kennisgraaf.queryfiles import load_catalogue
+from kennisgraaf.queryresults import (
+    FORMATS,
+    HTML,
+    JSON,
+    Table,
+    evidence_for,
+    formats_for,
+    openapi_document,
+    simple_rows,
+)
+from kennisgraaf.store import SPARQL_JSON, QueryResult, StoreError, parse_json_rows
+from kennisgraaf.web.errors import UserError, error_response
+
+# The templates live in the package's templates/ (beside web/), whatever the app's own folder is.
+bp = Blueprint("queries", __name__, template_folder=str(Path(__file__).resolve().parent.parent / "templates"))
+_LOCK = threading.Lock()
+TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
+
+
+def _ctx() -> Any:
+    return current_app.extensions["kennisgraaf"]
+
+
+def _shared(key: str, factory: Callable[[], Any]) -> Any:
+    extras = _ctx().extras
+    if key not in extras:
+        with _LOCK:
+            extras.setdefault(key, factory())
+    return extras[key]
+
+
+def _catalogue() -> Catalogue:
+    return _shared("queries.catalogue", lambda: load_catalogue(_ctx().uris))
+
+
+def _index() -> PageIndex:
+    queries = _shared("pages.queries", lambda: PageQueries(_ctx().store, _ctx().uris))
+    return _shared("pages.index", lambda: IndexCache(queries)).get()
+
+
+def _lang() -> str:
+    return choose_language(request.args.get("lang"), request.cookies.get("lang"), request.accept_languages)
+
+
+@bp.context_processor
+def _template_globals() -> dict[str, Any]:
+    lang = _lang()
+
+    def lang_url(code: str) -> str:
+        return request.path + "?" + urlencode(sorted({**request.args.to_dict(), "lang": code}.items()))
+
+    return {"lang": lang, "other_lang": other_language(lang), "lang_url": lang_url,
+            "t": lambda nl, en: en if lang == "en" else nl}
+
+
+def _select(text: str) -> list[dict[str, str]]:
+    """Rows (plain strings) of a helper SELECT on the full graph: membership checks, form options."""
+    try:
+        rows = parse_json_rows(_ctx().store.query(text, accept=SPARQL_JSON))[1]
+    except StoreError as exc:
+        raise UserError(exc.message, exc.status) from None
+    return [{name: term.value for name, term in row.items()} for row in rows]
+
+
+def options(query: CannedQuery) -> dict[str, list[tuple[str, str]]]:
+    """(relative IRI, label) of the instances of each IRI parameter's class, cached per app."""
+    catalogue, cache = _catalogue(), _shared("queries.options", dict)
+    found = {}
+    for param in query.parameters:
+        if param.type == "iri" and param.cls:
+            if param.cls not in cache:
+                rows = _select(catalogue.options_query(param))
+                cache[param.cls] = [(catalogue.relative(r["value"]), r.get("label") or catalogue.relative(r["value"]))
+                                    for r in rows]
+            found[param.name] = cache[param.cls]
+    return found
+
+
+def _given() -> tuple[dict[str, str], bool]:
+    """The query's parameter values and the ``asserted`` flag from the request (each at most once)."""
+    given: dict[str, str] = {}
+    for name, values in request.args.lists():
+        if len(values) > 1:
+            raise ParameterError(name, "given more than once")
+        if name not in ("format", "asserted", "lang"):
+            given[name] = values[0]
+    flag = request.args.get("asserted", "").strip().lower()
+    if flag not in TRUE + FALSE:
+        raise ParameterError("asserted", f"{flag!r} is not allowed; use true or false")
+    return given, flag in TRUE
+
+
+def _bind(query: CannedQuery, given: dict[str, str]) -> BoundQuery:
+    """Bind the values; an IRI that is not an instance of its parameter's class is refused too."""
+    bound = _catalogue().bind(query, given)
+    _catalogue().check(bound, _select)
+    return bound
+
+
+def _media_type(query: CannedQuery) -> str:
+    offered = formats_for(query.kind)
+    fmt = request.args.get("format")
+    if fmt is not None:
+        if fmt not in offered:
+            raise ParameterError("format", f"{fmt!r} is not allowed; use one of {', '.join(offered)}")
+        return offered[fmt]
+    chosen = choose_media_type(request.accept_mimetypes, list(offered.values()))
+    if chosen is None:
+        raise UserError(f"no acceptable representation; {query.name} is available as "
+                        + ", ".join(offered.values()), 406)
+    return chosen
+
+
+@bp.get("/queries")
+def catalogue_page() -> Response:
+    """The catalogue: every canned query with its description, as HTML or JSON."""
+    catalogue = _catalogue()
+    fmt = request.args.get("format")
+    if fmt not in (None, "html", "json"):
+        raise ParameterError("format", f"{fmt!r} is not allowed; use html or json")
+    chosen = {"html": HTML, "json": JSON}.get(fmt or "") or choose_media_type(request.accept_mimetypes, [HTML, JSON])
+    if chosen == JSON:
+        return jsonify({"queries": [_describe(q) for q in catalogue]})
+    if chosen is None:
+        raise UserError(f"no acceptable representation; /queries is available as {HTML}, {JSON}", 406)
+    return Response(render_template("queries/catalogue.html", queries=list(catalogue)), mimetype=HTML)
+
+
+def _describe(query: CannedQuery) -> dict[str, Any]:
+    return {
+        "name": query.name, "title": dict(query.title), "description": dict(query.description),
+        "tags": list(query.tags), "kind": query.kind, "url": f"{request.url_root}queries/{query.name}",
+        "inference": dict(query.inference) if query.inference else None, "example": dict(query.example),
+        "formats": list(formats_for(query.kind)),
+        "parameters": [{"name": p.name, "type": p.type, "class": p.cls, "datatype": p.datatype,
+                        "values": list(p.values) or None, "default": p.default, "optional": p.optional,
+                        "label": dict(p.label), "description": dict(p.description)} for p in query.parameters],
+    }
+
+
+@bp.get("/queries/<name>")
+def query_page(name: str) -> Response:
+    """Run one canned query with the request's parameters, in the negotiated format."""
+    try:
+        query = _catalogue().get(name)
+    except UnknownQuery as exc:
+        raise UserError(str(exc), 404) from None
+    media_type = _media_type(query)
+    if media_type == HTML:
+        return _html(query)
+    given, asserted = _given()
+    bound = _bind(query, given)
+    store_type = SPARQL_JSON if media_type == JSON else media_type
+    result = _run(bound.text, store_type, asserted)
+    if media_type != JSON:
+        response = Response(result.body, mimetype=media_type)
+        if media_type.startswith("text/"):
+            response.mimetype_params["charset"] = "utf-8"
+    else:
+        variables, rows = parse_json_rows(result)
+        response = jsonify({"query": query.name, "parameters": dict(bound.values), "asserted": asserted,
+                            "variables": variables, "truncated": result.truncated,
+                            "rows": simple_rows(query, rows, evidence_for(query, rows, _index(), _ctx().uris,
+                                                                          request.url_root))})
+    response.headers["Kennisgraaf-Truncated"] = "true" if result.truncated else "false"
+    response.vary.add("Accept")
+    return response
+
+
+def _run(text: str, accept: str, asserted: bool) -> QueryResult:
+    try:
+        return _ctx().store.query(text, accept=accept, asserted=asserted)
+    except StoreError as exc:
+        raise UserError(exc.message, exc.status) from None
+
+
+def _html(query: CannedQuery) -> Response:
+    """The query page: the form (with the values given) and the results, or the problem with them."""
+    values = {k: v for k, v in request.args.items() if k not in ("format", "asserted", "lang")}
+    problem, table, status, asserted = None, None, 200, False
+    try:
+        given, asserted = _given()
+        bound = _bind(query, given)
+        values = dict(bound.values)
+        accept = SPARQL_JSON if query.kind != "graph" else "application/n-triples"
+        result = _run(bound.text, accept, asserted)
+        table = Table.build(query, result, _index(), _ctx().uris, _lang())
+    except ParameterError as exc:
+        problem, status = str(exc), 400
+    links = [(f, f"{request.path}?{urlencode({**values, 'format': f})}") for f in formats_for(query.kind)]
+    body = render_template("queries/query.html", query=query, values=values, options=options(query),
+                           problem=problem, table=table, asserted=asserted, formats=links)
+    response = Response(body, status=status, mimetype=HTML)
+    response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{FORMATS[f]}"'
+                                         for f, href in links if f != "html")
+    response.vary.add("Accept")
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """OpenAPI 3.1 description of the catalogue: every canned query as an operation."""
+    catalogue = _catalogue()
+    opts = {q.name: {p: [v for v, _ in o] for p, o in options(q).items()} for q in catalogue}
+    return jsonify(openapi_document(catalogue, opts))
+
+
+@bp.errorhandler(ParameterError)
+def _parameter_error(exc: ParameterError) -> Response:
+    return error_response(str(exc), 400)
