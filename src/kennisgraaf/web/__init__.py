@@ -17,9 +17,7 @@ from kennisgraaf.dataset import BuiltDataset
 from kennisgraaf.store import EmbeddedStore, Store
 from kennisgraaf.vocab import UriStrategy
 from kennisgraaf.web import errors
-from kennisgraaf.web.dumps import bp as dumps_bp
 from kennisgraaf.web.queries import bp as queries_bp
-from kennisgraaf.web.resources import bp as resources_bp
 
 
 @dataclass
@@ -46,6 +44,4 @@ def create_app(
     app.extensions["kennisgraaf"] = Context(settings, dataset, UriStrategy(dataset.base), store)
     errors.init_app(app)
     app.register_blueprint(queries_bp)
-    app.register_blueprint(resources_bp)
-    app.register_blueprint(dumps_bp)
     return app
