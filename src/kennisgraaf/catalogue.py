@@ -88,8 +88,11 @@ class Parameter:
     def to_term(self, raw: str, uris: UriStrategy) -> Term | None:
         """Check ``raw`` against the type and return its RDF term (None: any value, no binding)."""
         value = raw.strip()
-        if self.optional and value == ANY:
-            return None
+        if value == ANY:
+            if self.optional:
+                return None
+            raise ParameterError(self.name, f"{ANY!r} (any value) is only allowed for optional parameters; "
+                                            f"give {self.allowed()}")
         if self.type == "enum":
             if value not in self.values:
                 raise ParameterError(self.name, f"{_show(value)} is not allowed; use {self.allowed()}")
