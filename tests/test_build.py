@@ -144,7 +144,7 @@ def test_stats_lists_triples_per_graph_and_instances_per_class(settings):
 
 
 def test_query_command_formats(settings):
-    query = "SELECT ?t WHERE { id:document/drenthe-2010-pns kg:printedDate ?t }"
+    query = "SELECT ?t WHERE { <id/document/drenthe-2010-pns> kg:printedDate ?t }"
     result = run("--cache-dir", settings.cache_dir, "query", "--format", "csv", query)
     assert result.output.splitlines() == ["t", "2010-01-14"]
     bad = run("--cache-dir", settings.cache_dir, "query", "SELECT ?x WHERE { ?x }")

@@ -41,12 +41,12 @@ def test_built_inferred_graph_holds_no_trivial_triples(kg):
 
 
 def test_printed_date_is_a_dcterms_date_only_through_inference(kg):
-    query = "SELECT ?d WHERE { id:document/drenthe-2010-pns dcterms:date ?d }"
+    query = "SELECT ?d WHERE { <id/document/drenthe-2010-pns> dcterms:date ?d }"
     assert kg.select(query) == [{"d": "2010-01-14"}]
     assert kg.select(query, asserted=True) == []
 
 
 def test_document_type_through_subclass_only_with_inference(kg):
-    query = "ASK { id:document/drenthe-2010-pns a kg:Document }"
+    query = "ASK { <id/document/drenthe-2010-pns> a kg:Document }"
     assert kg.ask(query)
     assert not kg.ask(query, asserted=True)

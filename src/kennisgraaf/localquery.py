@@ -24,6 +24,7 @@ def open_query(dataset: BuiltDataset, store: ox.Store, text: str, *, asserted: b
         return store.query(
             text,
             prefixes=UriStrategy(dataset.base).prefixes(),
+            base_iri=dataset.base,  # so that <id/provincie/drenthe> names a thing of this dataset
             default_graph=default,
             named_graphs=[ox.NamedNode(iri) for iri in dataset.named_graph_iris()],
             substitutions=substitutions,
