@@ -13,12 +13,14 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
@@ -145,25 +147,24 @@ def load_shapes(shapes_dir: Path) -> Graph:
     return graph
 
 
+@lru_cache(maxsize=256)
+def _prepared(text: str, namespaces: tuple[tuple[str, str], ...], base: str | None) -> Query:
+    return prepareQuery(text, initNs=dict(namespaces), base=base)
+
+
 class _PreparedQueryGraph(Graph):
     """A graph that parses each SPARQL text once.
 
-    pyshacl sends the same SHACL-SPARQL query text for every focus node, and rdflib parses the
-    text again each time (pyparsing: ~70 ms a parse, most of a validation run); a prepared query
-    is reusable with other initial bindings.
+    pyshacl sends the same SHACL-SPARQL query text for every focus node and every run, and
+    rdflib parses the text again each time (pyparsing: ~70 ms a parse, most of a validation run);
+    a prepared query can be evaluated again with other initial bindings.
     """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._prepared: dict[tuple, object] = {}
 
     def query(self, query_object, processor="sparql", result="sparql", initNs=None,  # noqa: N803
               initBindings=None, use_store_provided=True, **kwargs) -> Result:  # noqa: N803
         if isinstance(query_object, str) and processor == "sparql":
-            key = (query_object, tuple(sorted((initNs or {}).items())), kwargs.get("base"))
-            if key not in self._prepared:
-                self._prepared[key] = prepareQuery(query_object, initNs=dict(initNs or {}), base=kwargs.get("base"))
-            query_object = self._prepared[key]
+            namespaces = tuple(sorted((str(k), str(v)) for k, v in (initNs or {}).items()))
+            query_object = _prepared(query_object, namespaces, kwargs.get("base"))
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
@@ -190,8 +191,9 @@ def validate(data: Graph, shapes: Graph, ontology: Graph, *,
     if not isinstance(results, Graph):
         raise ShapesError(f"pyshacl cannot use the shapes: {text}")
     locator = _Locator(subject_files or {})
-    findings = sorted({_finding(results, shapes, r, locator) for r in results.subjects(RDF.type, SH.ValidationResult)},
-                      key=_order)
+    # Only the report's own results: nested results (sh:detail, e.g. under sh:node) explain those.
+    top = {r for report in results.subjects(RDF.type, SH.ValidationReport) for r in results.objects(report, SH.result)}
+    findings = sorted({_finding(results, shapes, r, locator) for r in top}, key=_order)
     return Report(tuple(findings), results)
 
 
@@ -231,19 +233,39 @@ def _source_shape(results: Graph, result: Node) -> Node | None:
 
 
 def _messages(results: Graph, shapes: Graph, result: Node, shape: Node | None) -> tuple[str, str]:
-    """The nl and en message: pyshacl's (placeholders filled in) by language, else the shape's own."""
+    """The shape's nl and en message, as pyshacl reported it (placeholders filled in) where it did.
+
+    pyshacl keeps the language tag of a property shape's messages but drops it when it fills in
+    the {$this}/{?var} placeholders of a SPARQL constraint's messages; those reported messages are
+    matched back to the declared ones. Without a declared message, pyshacl's own message is used.
+    """
     reported = [m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)]
     declared = [m for m in shapes.objects(shape, SH.message) if isinstance(m, Literal)] if shape is not None else []
 
     def pick(lang: str) -> str | None:
-        for pool in (reported, declared):
-            for message in pool:
-                if message.language == lang:
-                    return str(message)
+        for message in reported:
+            if message.language == lang:
+                return str(message)
+        for message in declared:
+            if message.language == lang:
+                template = _template(str(message))
+                for candidate in reported:
+                    if candidate.language is None and template.fullmatch(str(candidate)):
+                        return str(candidate)
+                return str(message)
         return None
 
     fallback = str(reported[0]) if reported else (str(declared[0]) if declared else "")
     return pick("nl") or fallback, pick("en") or fallback
+
+
+_PLACEHOLDER = re.compile(r"\{[$?][A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def _template(message: str) -> re.Pattern[str]:
+    """A pattern that matches ``message`` with any text in place of its {$this}/{?var} placeholders."""
+    parts = _PLACEHOLDER.split(message)
+    return re.compile("(?s)" + ".*?".join(re.escape(part) for part in parts))
 
 
 def _term_text(term: Node) -> str:
