@@ -1,0 +1,344 @@
+"""Each canned query returns the rows the documents give (questions.md), with its evidence verbatim."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kennisgraaf.catalogue import Catalogue
+from kennisgraaf.config import bundled_root
+from kennisgraaf.queryfiles import load_catalogue
+from kennisgraaf.sources import locate, read_source
+from kennisgraaf.vocab import UriStrategy
+
+DOCS = {"alleato-2010-kerntaken", "drenthe-2010-pns", "mogroep-2014-transformeren", "mogroep-2015-oproep",
+        "swn-2017-gemeenten"}
+
+
+@pytest.fixture(scope="module")
+def catalogue(built) -> Catalogue:
+    return load_catalogue(UriStrategy(built.base))
+
+
+@pytest.fixture(scope="module")
+def run(kg, catalogue):
+    """Run a canned query by name with parameters: rows of plain strings."""
+
+    def run(name: str, *, asserted: bool = False, **params: str) -> list[dict[str, str]]:
+        return kg.select(catalogue.bind(catalogue.get(name), params).text, asserted=asserted)
+
+    return run
+
+
+def tail(value: str) -> str:
+    return value.rstrip("/").rsplit("/", 1)[-1]
+
+
+def tails(rows: list[dict[str, str]], var: str) -> set[str]:
+    return {tail(r[var]) for r in rows if var in r}
+
+
+@pytest.fixture(scope="module")
+def source_of(kg):
+    texts = {tail(r["d"]): r["f"] for r in kg.select("SELECT ?d ?f WHERE { ?d kg:sourceText/kg:fileName ?f }")}
+    folder = bundled_root() / "data" / "bronnen"
+    return lambda document: read_source(Path(folder, texts[tail(document)]))
+
+
+# -- every query runs on the real data ---------------------------------------------------------
+
+
+def test_every_query_answers_its_defaults_and_its_example(kg, catalogue, run):
+    for query in catalogue:
+        if query.kind != "select":
+            continue
+        for given in ({}, query.example):
+            assert run(query.name, **given), f"{query.name} {given} gave no rows"
+
+
+def test_quotes_in_rows_are_verbatim_from_the_document(catalogue, run, source_of):
+    checked = 0
+    for query in catalogue:
+        if query.kind != "select":
+            continue
+        for row in run(query.name):
+            if "citaat" in row and "document" in row:
+                assert locate(row["citaat"], source_of(row["document"])), (query.name, row["citaat"])
+                checked += 1
+    assert checked > 30
+
+
+@pytest.mark.parametrize("name", ["documenten-per-wet", "wetten-in-meerdere-documenten",
+                                  "documenten-per-organisatie", "organisaties-in-meerdere-jaren"])
+def test_queries_marked_as_inferred_answer_differently_without_inference(catalogue, run, name):
+    assert catalogue.get(name).inference is not None
+    assert run(name) != run(name, asserted=True)
+
+
+def test_only_the_queries_marked_as_inferred_depend_on_inference(catalogue, run):
+    for query in catalogue:
+        if query.kind == "select" and query.inference is None:
+            assert run(query.name) == run(query.name, asserted=True), query.name
+
+
+# -- task changes (A07, A09, A11, A12, A17) ----------------------------------------------------
+
+
+def test_tasks_drenthe_phases_out(run):
+    rows = run("taken-provincie")
+    assert tails(rows, "taak") == {"taken-mijn-ontwikkeling", "breedtesport", "welzijn-en-zorgtaken",
+                                   "combineren-arbeid-en-zorg", "tijdenbeleid"}
+    assert tails(rows, "product") == {"mijn-ontwikkeling", "mijn-beweging", "mijn-omgeving", "mijn-dag"}
+    assert {r["handelingLabel"] for r in rows} == {"afbouwen"}
+    assert all("Sociale agenda" in r["inLijnMet"] for r in rows)
+
+
+def test_tasks_drenthe_continues_and_transfers(run):
+    assert {(tail(r["taak"]), tail(r["product"])) for r in run("taken-provincie", handeling="voortzetten")} == {
+        ("uitvoering-wet-op-de-jeugdzorg", "mijn-jeugd")}
+    transferred = run("taken-provincie", handeling="overdragen")
+    assert tails(transferred, "taak") == {"taken-mijn-ontwikkeling", "combineren-arbeid-en-zorg", "tijdenbeleid"}
+    assert tails(transferred, "ontvanger") == {"gemeenten"}
+
+
+def test_another_province_phases_out_nothing(run):
+    assert run("taken-provincie", provincie="id/provincie/utrecht") == []
+
+
+def test_mijn_omgeving_and_why(run):
+    rows = run("taakwijzigingen-per-product", product="id/product/mijn-omgeving")
+    assert {(r["handelingLabel"], tail(r["taak"])) for r in rows} == {
+        ("afbouwen", "welzijn-en-zorgtaken"), ("opnemen in het Omgevingsbeleid", "woon-en-leefklimaat")}
+    reasons = {tail(r["taak"]): r["reden"] for r in rows}
+    assert "passen niet bij de PNS" in reasons["welzijn-en-zorgtaken"]
+    assert "van regionale waarde" in reasons["woon-en-leefklimaat"]
+
+
+def test_mijn_ontwikkeling_is_no_core_task(run):
+    rows = run("taakwijzigingen-per-product", product="id/product/mijn-ontwikkeling")
+    actions = {r["handelingLabel"] for r in rows}
+    assert {"afbouwen", "overdragen", "uitvoeren"} <= actions
+    phase_out = next(r for r in rows if r["handelingLabel"] == "afbouwen")
+    assert "geen provinciale kerntaak" in phase_out["reden"]
+    assert tails([r for r in rows if r["handelingLabel"] == "uitvoeren"], "taak") == {"uitvoering-onderwijskansenplan"}
+
+
+def test_four_of_five_products_phase_out_tasks(run):
+    rows = run("producten-per-handeling")
+    assert tails(rows, "product") == {"mijn-ontwikkeling", "mijn-beweging", "mijn-omgeving", "mijn-dag"}
+    assert {(r["aantal"], r["vanTotaal"]) for r in rows} == {("4", "5")}
+    assert tails(run("producten-per-handeling", handeling="voortzetten"), "product") == {"mijn-jeugd"}
+
+
+def test_the_rijk_put_the_municipalities_in_front(run):
+    rows = run("taken-naar-ontvanger", actor="id/overheid/rijk", handeling="beleggen",
+               document="id/document/drenthe-2010-pns")
+    assert tails(rows, "taak") == {"uitvoering-wmo", "uitvoering-wsw", "volwasseneneducatie",
+                                   "aanpak-voortijdig-schoolverlaters", "onderwijshuisvesting"}
+    assert all(r["citaat"].startswith("Denk hierbij aan de WMO") for r in rows)
+
+
+def test_a_recipient_filter_by_actor_keeps_only_that_actor(run):
+    rows = run("taken-naar-ontvanger", actor="id/provincie/drenthe")
+    assert tails(rows, "door") == {"drenthe"}
+    assert tails(rows, "taak") == {"taken-mijn-ontwikkeling", "combineren-arbeid-en-zorg", "tijdenbeleid"}
+
+
+# -- roles, positions and arguments (A15, A22, A30) --------------------------------------------
+
+
+def test_roles_alleato_proposes_for_the_province(run):
+    rows = run("rollen-voor-bestuurslaag", document="id/document/alleato-2010-kerntaken")
+    assert [(r["volgorde"], r["rol"]) for r in rows] == [
+        ("1", "Borgen van kennis en deskundigheid"),
+        ("2", "Stimuleren en faciliteren van onderlinge uitwisseling van kennis en ervaring"),
+        ("3", "Faciliteren van bovenlokale samenwerking"),
+        ("4", "Stimuleren en faciliteren van innovatie in het sociale domein")]
+
+
+def test_drenthe_sees_the_province_as_strategic_director(run):
+    rows = run("rollen-voor-bestuurslaag", document="id/document/drenthe-2010-pns")
+    assert "strategisch regisseur" in {r["rol"] for r in rows}
+    assert tails(rows, "rolVoor") == {"drenthe"}  # the roles for the municipalities are another layer's
+    municipal = run("rollen-voor-bestuurslaag", bestuurslaag="id/bestuurslaag/gemeente",
+                    document="id/document/drenthe-2010-pns")
+    assert tails(municipal, "roltype") >= {"primaat", "uitvoerder"}
+
+
+def test_the_role_alleato_and_drenthe_share(run):
+    rows = run("gedeelde-rollen")
+    assert tails(rows, "roltype") == {"kennisfunctie"}
+    assert {r["rol"] for r in rows} == {"Borgen van kennis en deskundigheid"}
+
+
+def test_alleatos_four_reasons_in_order(run):
+    rows = run("standpunten-en-argumenten", document="id/document/alleato-2010-kerntaken")
+    reasons = [r["argumentLabel"] for r in rows if tail(r["standpunt"]).endswith("rol-blijven-vervullen")]
+    assert reasons == ["Integraliteit", "Schaalgrootte", "Bovengemeentelijke samenwerking",
+                       "Kennis delen en verankeren"]
+
+
+def test_positions_on_the_province_come_from_every_document_that_argues_about_it(run):
+    assert {tail(r["document"]) for r in run("standpunten-en-argumenten")} >= {
+        "alleato-2010-kerntaken", "drenthe-2010-pns", "mogroep-2015-oproep"}
+
+
+def test_parts_of_a_position_in_order(run):
+    themes = [r["themas"] for r in run("onderdelen-van-standpunt")]
+    assert themes == ["leefbaarheid", "armoede", "werkloosheid", "vergrijzing", "eenzaamheid", "krimp"]
+    conditions = run("onderdelen-van-standpunt",
+                     standpunt="id/standpunt/mogroep-2014-transformeren-drie-randvoorwaarden")
+    assert [r["zoalsGeschreven"] for r in conditions] == [
+        "Werken aan nieuwe oplossingen", "Participeren moet ook kúnnen",
+        "30 Miljoen voor kennisontwikkeling en vakmanschap van de sociaal werker"]
+
+
+# -- laws (A28, B25) ---------------------------------------------------------------------------
+
+
+def test_laws_alleato_names(run):
+    rows = run("wetten-per-document")
+    assert tails(rows, "werk") == {"wmo", "wet-op-de-jeugdzorg"}
+    article = next(r for r in rows if tail(r["wet"]) == "artikel-13")
+    assert article["geschrevenAls"] == "artikel 13 van de WMO" and article["bwbId"] == "BWBR0020031"
+
+
+def test_documents_naming_the_wmo_need_inference(run):
+    assert tails(run("documenten-per-wet"), "document") == DOCS
+    assert run("documenten-per-wet", asserted=True) == []
+    assert tails(run("documenten-per-wet", wet="id/wet/jeugdwet"), "document") == {
+        "mogroep-2014-transformeren", "swn-2017-gemeenten"}
+
+
+def test_laws_named_in_more_than_one_document(run):
+    rows = {tail(r["wet"]): r for r in run("wetten-in-meerdere-documenten")}
+    assert {name: r["aantal"] for name, r in rows.items()} == {"wmo": "5", "wet-op-de-jeugdzorg": "2", "jeugdwet": "2"}
+    assert set(rows["wet-op-de-jeugdzorg"]["documenten"].split(", ")) == {"drenthe-2010-pns", "alleato-2010-kerntaken"}
+    assert set(rows["jeugdwet"]["documenten"].split(", ")) == {"mogroep-2014-transformeren", "swn-2017-gemeenten"}
+    assert "wmo" not in tails(run("wetten-in-meerdere-documenten", asserted=True), "wet")
+
+
+def test_article_13_makes_the_provincial_bodies_responsible(run):
+    rows = run("wettelijke-verantwoordelijkheden", wet="id/wet/wmo", bestuurslaag="id/bestuurslaag/provincie")
+    steun = [r for r in rows if tail(r.get("taak", "")) == "steunfunctiewerk"]
+    assert tails(steun, "verantwoordelijke") == {"gs-utrecht", "ps-utrecht"}
+    assert tails(steun, "toegewezenDoor") == {"artikel-13"}
+    municipal = run("wettelijke-verantwoordelijkheden", bestuurslaag="id/bestuurslaag/gemeente")
+    assert {"wmo", "jeugdwet"} <= tails(municipal, "wet")
+
+
+# -- metadata and organisations (A01, A05, B02, B15, B23) --------------------------------------
+
+
+def _roles(rows: list[dict[str, str]]) -> set[tuple[str, str]]:
+    return {(r["rol"], tail(r["wie"])) for r in rows}
+
+
+def test_sender_and_addressees(run):
+    assert _roles(run("document-afzender-en-geadresseerden")) == {
+        ("afzender", "gs-drenthe"), ("geadresseerde", "ps-drenthe")}
+    assert _roles(run("document-afzender-en-geadresseerden", document="id/document/alleato-2010-kerntaken")) == {
+        ("afzender", "alleato"), ("geadresseerde", "gs-utrecht"), ("geadresseerde", "ps-utrecht")}
+    oproep = _roles(run("document-afzender-en-geadresseerden", document="id/document/mogroep-2015-oproep"))
+    assert {("afzender", "mogroep"), ("geadresseerde", "gedeputeerde-statenleden-alle-provincies"),
+            ("geadresseerde", "lijsttrekkers"),
+            ("kopie aan", "bestuurders-politici-ambtenaren-alle-provincies")} <= oproep
+    assert _roles(run("document-afzender-en-geadresseerden", document="id/document/swn-2017-gemeenten")) == {
+        ("afzender", "sociaal-werk-nederland"), ("geadresseerde", "landelijke-politieke-partijen")}
+
+
+def test_persons_in_documents(run):
+    (maat,) = run("document-betrokkenen")
+    assert (maat["persoonLabel"], maat["functie"], maat["rolLabel"], tail(maat["namens"])) == (
+        "Lineke Maat", "directeur", "auteur", "alleato")
+    (beek,) = run("document-betrokkenen", document="id/document/mogroep-2015-oproep")
+    assert (beek["persoonLabel"], beek["functie"], beek["rolLabel"]) == ("Aly van Beek", "directeur", "ondertekenaar")
+    (contact,) = run("document-betrokkenen", document="id/document/swn-2017-gemeenten")
+    assert (contact["persoonLabel"], contact["telefoon"], contact["email"]) == (
+        "Marcel Mathijssen", "06 – 29259412", "mathijssen@sociaalwerk.nl")
+
+
+def test_documents_of_an_organisation_under_both_names(run):
+    expected = {"mogroep-2014-transformeren", "mogroep-2015-brief", "mogroep-2015-oproep", "swn-2017-gemeenten"}
+    assert tails(run("documenten-per-organisatie"), "document") == expected
+    assert tails(run("documenten-per-organisatie", organisatie="id/organisatie/sociaal-werk-nederland"),
+                 "document") == expected
+    assert tails(run("documenten-per-organisatie", asserted=True), "document") == expected - {"swn-2017-gemeenten"}
+
+
+def test_the_organisation_writing_in_more_than_one_year(run):
+    rows = {tail(r["organisatie"]): r for r in run("organisaties-in-meerdere-jaren")}
+    assert set(rows) == {"mogroep", "sociaal-werk-nederland"}
+    assert set(rows["mogroep"]["jaren"].split(", ")) == {"2014", "2015", "2017"}
+    assert set(rows["mogroep"]["namen"].split("; ")) == {"MOgroep", "Sociaal Werk Nederland"}
+    (asserted,) = run("organisaties-in-meerdere-jaren", asserted=True)
+    assert set(asserted["jaren"].split(", ")) == {"2014", "2015"}
+
+
+def test_documents_in_time_order_with_printed_and_derived_dates(run):
+    rows = run("documenten-tijdlijn")
+    assert [tail(r["document"]) for r in rows] == [
+        "alleato-2010-kerntaken", "drenthe-2010-pns", "mogroep-2014-transformeren", "mogroep-2015-brief",
+        "mogroep-2015-oproep", "swn-2017-gemeenten"]
+    kinds = {tail(r["document"]): (r["datum"], r["soortDatum"]) for r in rows}
+    assert kinds["drenthe-2010-pns"] == ("2010-01-14", "gedrukt")
+    assert kinds["swn-2017-gemeenten"] == ("2017", "afgeleid")
+    assert all(r.get("afleiding") for r in rows if r["soortDatum"] == "afgeleid")
+    assert tails(run("documenten-tijdlijn", vanaf="2014", tot="2015"), "document") == {
+        "mogroep-2014-transformeren", "mogroep-2015-brief", "mogroep-2015-oproep"}
+
+
+# -- activities, recommendations, figures, themes, quotes (B05, B08, B12, B19) -----------------
+
+
+def test_what_groningen_does(run):
+    rows = run("activiteiten-van-overheid")
+    websites = next(r for r in rows if "websites" in r["activiteitLabel"])
+    assert set(websites["betreft"].split("; ")) == {"armoedegroningen", "vrijwilligersgroningen", "mantelzorggroningen"}
+    assert any("bovenlokale aanpak van armoede" in r["activiteitLabel"] and r["themas"] == "armoede" for r in rows)
+
+
+def test_what_municipalities_should_do_about_debts(run):
+    rows = run("aanbevelingen-aan", document="id/document/swn-2017-gemeenten")
+    assert "swn-2017-gemeenten-06-schulden-en-armoede" in tails(rows, "aanbeveling")
+    assert tails(run("aanbevelingen-aan", bestuurslaag="id/bestuurslaag/provincie"), "document") >= {
+        "mogroep-2015-oproep", "alleato-2010-kerntaken"}
+
+
+def test_figures_of_niet_repareren_maar_transformeren(run):
+    figures = run("cijfers-per-thema", document="id/document/mogroep-2014-transformeren")
+    rows = {r["zoalsGeschreven"]: r for r in figures}
+    assert rows["8 miljard"]["waarde"] == "8000000000" and rows["8 miljard"]["eenheidLabel"] == "euro"
+    assert rows["meer dan 127 miljoen"]["peiljaar"] == "2013"
+    assert rows["30 miljoen"]["waarde"] == "30000000"
+
+
+def test_figures_on_debts(run):
+    rows = run("cijfers-per-thema", thema="id/thema/schulden")
+    assert {(r["zoalsGeschreven"], r["waarde"]) for r in rows} == {("80%", "80"), ("bijna 1 op de 5", "0.2")}
+
+
+def test_documents_about_poverty(run):
+    rows = run("documenten-over-thema")
+    assert tails(rows, "document") == {"mogroep-2014-transformeren", "mogroep-2015-oproep", "swn-2017-gemeenten"}
+
+
+def test_quote_search(run):
+    rows = run("citaten-zoeken", zoekterm="steunfunctie")
+    assert tails(rows, "document") == {"alleato-2010-kerntaken", "mogroep-2015-oproep"}
+    assert all("steunfunctie" in r["citaat"].lower() for r in rows)
+    assert run("citaten-zoeken", zoekterm="\" } ?s ?p ?o . #") == []
+
+
+def test_claims_of_a_document_as_a_graph(kg, catalogue):
+    text = catalogue.bind(catalogue.get("beweringen-van-document"), {}).text
+    triples = list(kg.store.query(text, default_graph=ox.DefaultGraph(),
+                                  named_graphs=[ox.NamedNode(i) for i in kg.dataset.named_graph_iris()]))
+    drenthe = ox.NamedNode(kg.dataset.base + "id/document/drenthe-2010-pns")
+    claims = {t.subject for t in triples}
+    stated = {r["c"] for r in kg.select(f"SELECT DISTINCT ?c WHERE {{ ?c kg:statedIn {drenthe} ; kg:quote ?q }}")}
+    assert {c.value for c in claims} == stated
+    quote = ox.NamedNode(kg.dataset.base + "def#quote")
+    assert all(any(t.subject == c and t.predicate == quote for t in triples) for c in claims)
