@@ -36,8 +36,9 @@ def test_second_load_uses_the_cache(settings, built):
     assert again.path == built.path
 
 
-def test_broken_turtle_stops_with_file_line_and_keeps_the_last_good_cache(working_copy, tmp_path):
-    cache = tmp_path / "cache"
+def test_broken_turtle_stops_with_file_line_and_keeps_the_last_good_cache(working_copy, settings, built):
+    # The working copy has the same inputs as the bundled data, so the session's build is its last good cache.
+    cache = Path(settings.cache_dir)
     assert run("--root", str(working_copy), "--cache-dir", str(cache), "build").exit_code == 0
     good = sorted(p.name for p in cache.iterdir())
     path = working_copy / DOCUMENT
@@ -49,6 +50,7 @@ def test_broken_turtle_stops_with_file_line_and_keeps_the_last_good_cache(workin
     assert f"drenthe-2010-pns.ttl:{len(lines)}:" in result.output
     assert "Traceback" not in result.output
     assert sorted(p.name for p in cache.iterdir()) == good
+    assert load_or_build(settings, progress=None).path == built.path
 
 
 def test_unknown_prefix_is_reported_with_file_and_line(working_copy, tmp_path):
@@ -119,10 +121,11 @@ def test_turtle_export_is_the_asserted_union_and_inferred_adds_the_closure(built
     assert plain < full <= plain + inferred
 
 
-def test_export_twice_in_fresh_processes_gives_identical_bytes(tmp_path):
+def test_export_twice_in_fresh_processes_gives_identical_bytes(tmp_path, settings, built):
+    # One process exports the session's build, the other builds afresh with another hash seed.
     outputs = []
-    for seed, cache in (("1", "a"), ("2", "b")):
-        env = {**os.environ, "PYTHONHASHSEED": seed, "KENNISGRAAF_CACHE_DIR": str(tmp_path / cache)}
+    for seed, cache in (("1", settings.cache_dir), ("2", str(tmp_path / "fresh"))):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "KENNISGRAAF_CACHE_DIR": cache}
         out = tmp_path / f"export-{seed}.trig"
         subprocess.run([sys.executable, "-m", "kennisgraaf", "export", "--format", "trig", "-o", str(out)],
                        check=True, env=env, capture_output=True)
