@@ -17,7 +17,9 @@ from kennisgraaf.dataset import BuiltDataset
 from kennisgraaf.store import EmbeddedStore, Store
 from kennisgraaf.vocab import UriStrategy
 from kennisgraaf.web import errors
+from kennisgraaf.web.dumps import bp as dumps_bp
 from kennisgraaf.web.queries import bp as queries_bp
+from kennisgraaf.web.resources import bp as resources_bp
 
 
 @dataclass
@@ -38,10 +40,12 @@ def create_app(
     settings = settings or load_settings()
     dataset = dataset or load_or_build(settings)
     store = store or EmbeddedStore(dataset, settings.result_limit)
-    app = Flask(__name__)
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes + 65536
     app.json.ensure_ascii = False
     app.extensions["kennisgraaf"] = Context(settings, dataset, UriStrategy(dataset.base), store)
     errors.init_app(app)
     app.register_blueprint(queries_bp)
+    app.register_blueprint(resources_bp)
+    app.register_blueprint(dumps_bp)
     return app

@@ -1,0 +1,316 @@
+"""Blueprint ``resources``: the home page, dereferenceable IRIs and the pages about things.
+
+``/id/…`` answers 303 See Other to ``/doc/…``; ``/doc/…`` serves HTML, Turtle, JSON-LD, N-Triples
+or RDF/XML by ``Accept`` or by extension; ``/def`` documents the ontology (where the ``def#Term``
+IRIs resolve); ``/graph/<name>`` describes and serves one named graph. Decisions: docs/pages.md.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import threading
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+from rdflib import Graph
+
+from kennisgraaf import __version__
+from kennisgraaf.canonical import serialise
+from kennisgraaf.diagram import panels
+from kennisgraaf.dumpfiles import DumpCache, known_graphs
+from kennisgraaf.negotiation import (
+    BY_EXTENSION,
+    BY_MEDIA_TYPE,
+    HTML,
+    RESOURCE_FORMATS,
+    RdfFormat,
+    choose_language,
+    choose_media_type,
+    other_language,
+    split_extension,
+)
+from kennisgraaf.ontodoc import OntologyDoc, document_ontology
+from kennisgraaf.pageindex import IndexCache, PageIndex, PageQueries
+from kennisgraaf.pages import Description, Labeller, describe, description_quads
+from kennisgraaf.rdfio import rebase
+from kennisgraaf.sourceview import source_view
+from kennisgraaf.validate import load_shapes
+from kennisgraaf.vocab import DEFAULT_BASE, GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from kennisgraaf.web.errors import UserError
+
+bp = Blueprint("resources", __name__)
+
+
+# -- shared state and request helpers -------------------------------------------------------------
+
+def _ctx() -> Any:
+    return current_app.extensions["kennisgraaf"]
+
+
+def _shared(key: str, factory: Callable[[], Any]) -> Any:
+    extras = _ctx().extras
+    if key not in extras:
+        with _LOCK:
+            extras.setdefault(key, factory())
+    return extras[key]
+
+
+_LOCK = threading.RLock()
+
+
+def _queries() -> PageQueries:
+    return _shared("pages.queries", lambda: PageQueries(_ctx().store, _ctx().uris))
+
+
+def _index() -> PageIndex:
+    return _shared("pages.index", lambda: IndexCache(_queries())).get()
+
+
+def _dumps() -> DumpCache:
+    return _shared("dumps.cache", lambda: DumpCache(_ctx().dataset))
+
+
+def _lang() -> str:
+    return choose_language(request.args.get("lang"), request.cookies.get("lang"), request.accept_languages)
+
+
+def _labeller() -> Labeller:
+    return Labeller(_index(), _ctx().uris, _lang())
+
+
+@bp.context_processor
+def _template_globals() -> dict[str, Any]:
+    lang = _lang()
+
+    def lang_url(code: str) -> str:
+        args = {**request.args.to_dict(), "lang": code}
+        return request.path + "?" + urlencode(sorted(args.items()))
+
+    return {"lang": lang, "other_lang": other_language(lang), "lang_url": lang_url,
+            "t": lambda nl, en: en if lang == "en" else nl}
+
+
+@bp.after_request
+def _remember_language(response: Response) -> Response:
+    chosen = request.args.get("lang")
+    if chosen in ("nl", "en"):
+        response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax")
+    if response.mimetype == HTML:
+        response.vary.update(("Accept", "Accept-Language", "Cookie"))
+    return response
+
+
+def _negotiate(fmt: RdfFormat | None) -> str:
+    """The media type to answer with: the extension's, or the best for ``Accept`` (406 if none)."""
+    if fmt is not None:
+        return fmt.media_type
+    chosen = choose_media_type(request.accept_mimetypes)
+    if chosen is None:
+        offered = ", ".join([HTML, *BY_MEDIA_TYPE])
+        raise UserError(f"no acceptable representation; this resource is available as {offered}", 406)
+    return chosen
+
+
+def _alternates(path: str) -> list[tuple[str, str, str]]:
+    """(href, media type, name) of every representation of the page at ``path``."""
+    return [(path, HTML, "HTML")] + [(f"{path}.{f.extension}", f.media_type, f.name) for f in RESOURCE_FORMATS]
+
+
+def _finish(response: Response, path: str, negotiated: bool, media_type: str) -> Response:
+    """Link headers to the alternates, Vary, a Content-Location for negotiated RDF, and an ETag."""
+    response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{mt}"'
+                                         for href, mt, _ in _alternates(path) if mt != media_type)
+    if negotiated:
+        response.vary.add("Accept")
+        if media_type != HTML:
+            response.headers["Content-Location"] = f"{path}.{BY_MEDIA_TYPE[media_type].extension}"
+    key = f"{_ctx().dataset.key}|{__version__}|{request.full_path}|{media_type}|{_lang()}"
+    response.set_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+    return response.make_conditional(request)
+
+
+def _rdf_response(quads: list, media_type: str) -> Response:
+    fmt = BY_MEDIA_TYPE[media_type]
+    body = serialise(quads, fmt.rdf_format, _ctx().uris.prefixes())
+    return Response(body, mimetype=media_type)
+
+
+# -- home and listings ---------------------------------------------------------------------------
+
+@bp.get("/")
+def home() -> Response:
+    ctx, index, labeller = _ctx(), _index(), _labeller()
+    counts = _queries().select("class-counts.rq")
+    own = str(ctx.uris.kg)
+    classes = [(labeller.link(r["class"].value), int(r["assertedInstances"].value), int(r["instances"].value))
+               for r in counts if r["class"].value.startswith(own)]
+    graphs = [(labeller.graph_link(ctx.dataset.graph_iri(name)), n)
+              for name, n in sorted(ctx.dataset.meta["triples"].items())]
+    authorities = _instances(str(ctx.uris.kg) + "PublicAuthority", labeller)
+    diagram = panels(_queries().select("page-task-changes.rq"), labeller, index.documents())
+    documents = [(labeller.link(d), index.document_date.get(d, "")) for d in index.documents()]
+    body = render_template("resources/home.html", classes=classes, graphs=graphs, documents=documents,
+                           authorities=authorities, panels=diagram, meta=ctx.dataset.meta)
+    return _finish(Response(body, mimetype=HTML), "/", False, HTML)
+
+
+def _instances(class_iri: str, labeller: Labeller) -> list:
+    rows = _queries().select("page-instances.rq", {"class": class_iri})
+    return sorted((labeller.link(r["instance"].value) for r in rows), key=lambda link: link.label.lower())
+
+
+@bp.get("/doc/")
+def listing() -> Response:
+    labeller = _labeller()
+    class_iri = request.args.get("class", "")
+    if class_iri:
+        items = _instances(class_iri, labeller)
+        body = render_template("resources/listing.html", cls=labeller.link(class_iri), items=items)
+        return Response(body, mimetype=HTML)
+    return redirect("/#classes", 303)
+
+
+# -- dereferencing -------------------------------------------------------------------------------
+
+@bp.get("/id/<path:rest>")
+def identifier(rest: str) -> Response:
+    """303 See Other from the thing's IRI to the page about it (if the dataset knows the thing)."""
+    iri = _ctx().uris.base + "id/" + rest
+    if not _queries().ask("page-exists.rq", {"resource": iri}):
+        return _not_found(iri)
+    target = "/doc/" + rest + (("?" + request.query_string.decode()) if request.query_string else "")
+    response = redirect(target, 303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get("/doc/<path:rest>")
+def resource(rest: str) -> Response:
+    stem, fmt = split_extension(rest)
+    media_type = _negotiate(fmt)
+    ctx = _ctx()
+    iri = ctx.uris.base + "id/" + stem
+    lang = _lang()
+    description = describe(iri, _queries(), _index(), ctx.uris, lang, ctx.dataset.inferred_graph_iri())
+    if not description.exists:
+        return _not_found(iri)
+    path = "/doc/" + stem
+    if media_type != HTML:
+        inferred = request.args.get("asserted", "").lower() not in ("true", "1", "yes")
+        quads = description_quads(description, ctx.dataset.inferred_graph_iri(), inferred=inferred)
+        return _finish(_rdf_response(quads, media_type), path, fmt is None, media_type)
+    body = render_template("resources/resource.html", d=description, path=path, alternates=_alternates(path),
+                           **_document_parts(description))
+    return _finish(Response(body, mimetype=HTML), path, fmt is None, media_type)
+
+
+def _document_parts(description: Description) -> dict[str, Any]:
+    """The highlighted source text (documents and source texts) and the task diagram (documents)."""
+    index, labeller = _index(), _labeller()
+    text_iri = index.document_text.get(description.iri)
+    if text_iri is None and description.iri in index.text_file:
+        text_iri = description.iri
+    if text_iri is None:
+        return {"source": None, "panels": []}
+    bronnen = _ctx().settings.root_path / "data" / "bronnen"
+    source = source_view(text_iri, index, bronnen, labeller)
+    diagram = []
+    if description.iri in index.document_text:
+        diagram = panels(_queries().select("page-task-changes.rq"), labeller, [description.iri])
+    return {"source": source, "panels": diagram}
+
+
+def _not_found(iri: str) -> Response:
+    """404 with suggestions: known things whose path or label is close to what was asked."""
+    if not _wants_html():
+        raise UserError(f"the dataset says nothing about <{iri}>", 404)
+    index, labeller, base = _index(), _labeller(), _ctx().uris.base
+    paths = {i[len(base):]: i for i in index.labels if i.startswith(base + "id/")}
+    wanted = iri[len(base):]
+    close = difflib.get_close_matches(wanted, list(paths), n=8, cutoff=0.55)
+    words = [w for w in wanted.rsplit("/", 1)[-1].split("-") if len(w) > 2]
+    close += [p for p in sorted(paths) if p not in close and words
+              and all(w in (labeller.label(paths[p]) + p).lower() for w in words)][: 8 - len(close)]
+    suggestions = [labeller.link(paths[p]) for p in close]
+    body = render_template("resources/not_found.html", iri=iri, suggestions=suggestions)
+    return Response(body, status=404, mimetype=HTML)
+
+
+def _wants_html() -> bool:
+    return choose_media_type(request.accept_mimetypes) in (HTML, None)
+
+
+# -- ontology and graphs -------------------------------------------------------------------------
+
+def _ontology_doc(lang: str) -> OntologyDoc:
+    docs: dict[str, OntologyDoc] = _shared("pages.ontodoc", dict)
+    if lang not in docs:
+        ctx = _ctx()
+        ontology = _graph_rdflib(ctx.dataset.graph_iri(GRAPH_ONTOLOGY))
+        shapes = load_shapes(ctx.settings.root_path / "shapes")
+        if ctx.uris.base != DEFAULT_BASE:
+            shapes = rebase(shapes, DEFAULT_BASE, ctx.uris.base)
+        docs[lang] = document_ontology(ontology, shapes, ctx.uris.base, lang)
+    return docs[lang]
+
+
+def _graph_rdflib(graph_iri: str) -> Graph:
+    data = _dumps().graph(graph_iri, BY_EXTENSION["nt"].rdf_format)
+    return Graph().parse(data=data.decode("utf-8"), format="nt")
+
+
+@bp.get("/def")
+@bp.get("/def.<ext>")
+def ontology(ext: str | None = None) -> Response:
+    fmt = _format_of_extension(ext)
+    media_type = _negotiate(fmt)
+    ctx = _ctx()
+    if media_type != HTML:
+        body = _dumps().graph(ctx.dataset.graph_iri(GRAPH_ONTOLOGY), BY_MEDIA_TYPE[media_type].rdf_format)
+        return _finish(Response(body, mimetype=media_type), "/def", fmt is None, media_type)
+    doc = _ontology_doc(_lang())
+    body = render_template("resources/ontology.html", o=doc, alternates=_alternates("/def"))
+    return _finish(Response(body, mimetype=HTML), "/def", fmt is None, media_type)
+
+
+@bp.get("/def/<path:rest>")
+def ontology_part(rest: str) -> Response:
+    """Shapes (``def/shapes#…``) and the version IRI (``def/0.1.0``) are documented on ``/def``."""
+    anchor = "#shapes" if rest.startswith("shapes") else ""
+    return redirect("/def" + anchor, 303)
+
+
+def _format_of_extension(ext: str | None) -> RdfFormat | None:
+    if ext is None:
+        return None
+    _, fmt = split_extension("x." + ext)
+    if fmt is None:
+        raise UserError(f"unknown format extension .{ext}", 404)
+    return fmt
+
+
+GRAPH_KINDS = {GRAPH_ONTOLOGY: "ontology", "reference": "reference", "quote-locations": "quotes",
+               GRAPH_INFERRED: "inferred", GRAPH_ASSERTED: "asserted"}
+
+
+@bp.get("/graph/<name>")
+def graph(name: str) -> Response:
+    stem, fmt = split_extension(name)
+    ctx = _ctx()
+    iri = ctx.dataset.graph_iri(stem)
+    if iri not in known_graphs(ctx.dataset):
+        raise UserError(f"no graph named {stem!r}", 404)
+    media_type = _negotiate(fmt)
+    path = "/graph/" + stem
+    if media_type != HTML:
+        body = _dumps().graph(iri, BY_MEDIA_TYPE[media_type].rdf_format)
+        return _finish(Response(body, mimetype=media_type), path, fmt is None, media_type)
+    index, labeller = _index(), _labeller()
+    documents = [labeller.link(d) for d, g in sorted(index.document_graph.items()) if g == iri]
+    triples = ctx.dataset.meta["triples"].get(stem)
+    body = render_template("resources/graph.html", name=stem, iri=iri, kind=GRAPH_KINDS.get(stem, "document"),
+                           triples=triples, documents=documents, alternates=_alternates(path))
+    return _finish(Response(body, mimetype=HTML), path, fmt is None, media_type)
