@@ -273,3 +273,9 @@ def test_a_fixture_focus_is_found_in_its_file(shapes, ontology, context):
     lines = path.read_text(encoding="utf-8").splitlines()
     assert finding.source_file == str(path)
     assert lines[finding.line - 1].startswith("<id/test/f/oproep> a kg:Call")
+
+
+def test_docs_list_every_rule(shapes):
+    text = (REPO / "docs" / "shapes.md").read_text(encoding="utf-8")
+    missing = sorted(local(s) for s in shapes_needing_a_fixture(shapes) if f"`kgsh:{local(s)}`" not in text)
+    assert not missing, f"docs/shapes.md does not list: {missing}"
