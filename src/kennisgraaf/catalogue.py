@@ -26,6 +26,7 @@ ANY = "*"
 RESERVED = frozenset({"format", "asserted"})
 TYPES = ("iri", "literal", "enum")
 XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 MAX_LITERAL = 500
 LEXICAL = {
     XSD + "string": re.compile(r"(?s).*"),
@@ -178,12 +179,21 @@ def values_block(terms: Mapping[str, Term]) -> str:
     return f"VALUES ({names}) {{ ({row}) }}"
 
 
+def _same(got: object, term: Term) -> bool:
+    """The engine gave back this term: IRIs and texts exactly; numbers, booleans and dates may come back in
+    their canonical lexical form ('+7' → '7'), which their checked lexical form cannot turn into syntax."""
+    if got == term:
+        return True
+    return (isinstance(got, ox.Literal) and isinstance(term, ox.Literal) and got.datatype == term.datatype
+            and term.datatype.value not in (XSD + "string", RDF_LANG_STRING))
+
+
 def _check_round_trip(terms: Mapping[str, Term]) -> None:
     """Parse the block back with the engine: it must give exactly these terms, or nothing is run."""
     solutions = list(ox.Store().query(f"SELECT * WHERE {{ {values_block(terms)} }}"))
     got = {n: solutions[0][n] for n in terms} if len(solutions) == 1 else {}
     for name, term in terms.items():
-        if got.get(name) != term:
+        if not _same(got.get(name), term):
             raise ParameterError(name, "this value cannot be bound safely")
 
 
@@ -195,8 +205,8 @@ def bind_query(query: CannedQuery, given: Mapping[str, str], uris: UriStrategy) 
     terms: dict[str, Term | None] = {}
     for param in query.parameters:
         raw = given.get(param.name)
-        if raw is None or (raw.strip() == "" and param.type != "literal"):
-            raw = param.default
+        if raw is None or (raw.strip() == "" and param.datatype != XSD + "string"):
+            raw = param.default  # an empty form field means "not given" (except for a text, where it is text)
         if raw is None:
             if not param.optional:
                 raise ParameterError(param.name, f"required; give {param.allowed()}")
@@ -279,6 +289,8 @@ class Catalogue:
 def parameter_schema(param: Parameter, options: list[str] | None = None) -> dict[str, object]:
     """The JSON Schema (OpenAPI 3.1) of a parameter's value; ``options`` lists an IRI parameter's instances."""
     extra = [ANY] if param.optional else []
+    if param.optional or param.default is not None:
+        extra.append("")  # empty means "not given": the default, or any value
     schema: dict[str, object]
     if param.type == "enum":
         schema = {"type": "string", "enum": [*param.values, *extra]}
@@ -290,7 +302,7 @@ def parameter_schema(param: Parameter, options: list[str] | None = None) -> dict
     elif param.datatype == XSD + "boolean":
         schema = {"type": "string", "enum": ["true", "false", "1", "0", *extra]}
     else:
-        any_ = "|\\*" if param.optional else ""
+        any_ = ("|\\*" if param.optional else "") + ("|" if "" in extra else "")
         schema = {"type": "string", "pattern": f"^({LEXICAL[param.datatype or ''].pattern}{any_})$"}
     if param.default is not None:
         schema["default"] = param.default

@@ -194,8 +194,9 @@ _TEXT = {"type": "string"}
 
 
 def _responses(media_types: list[str], ok_schema: dict[str, Any]) -> dict[str, Any]:
-    ok = {mt: {"schema": ok_schema if mt == JSON else ({"type": "object"} if mt.endswith("json") else _TEXT)}
-          for mt in media_types}
+    other = {"application/sparql-results+json": {"type": "object"},
+             "application/ld+json": {"type": ["array", "object"]}}
+    ok = {mt: {"schema": ok_schema if mt == JSON else other.get(mt, _TEXT)} for mt in media_types}
     error = {"content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}, HTML: {"schema": _TEXT}}}
     return {
         "200": {"description": "The results / de resultaten", "content": ok},
@@ -225,7 +226,7 @@ def openapi_document(catalogue: Catalogue, options: dict[str, dict[str, list[str
         formats = formats_for(query.kind)
         note = f"\n\nInferentie / inference: {query.inference['en']}" if query.inference else ""
         asserted = {"name": "asserted", "in": "query", "required": False,
-                    "schema": {"type": "string", "enum": ["true", "false", "1", "0"], "default": "false"},
+                    "schema": {"type": "string", "enum": ["true", "false", "1", "0", ""], "default": "false"},
                     "description": "Asserted facts only, without the OWL-RL inferences / alleen beweerde feiten"}
         paths[f"/queries/{query.name}"] = {"get": {
             "operationId": query.name, "summary": query.title["en"], "tags": list(query.tags),

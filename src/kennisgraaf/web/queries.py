@@ -36,7 +36,7 @@ from kennisgraaf.web.errors import UserError, error_response
 # The templates live in the package's templates/ (beside web/), whatever the app's own folder is.
 bp = Blueprint("queries", __name__, template_folder=str(Path(__file__).resolve().parent.parent / "templates"))
 _LOCK = threading.Lock()
-TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
+TRUE, FALSE = ("true", "1"), ("false", "0", "")
 
 
 def _ctx() -> Any:
@@ -98,15 +98,25 @@ def options(query: CannedQuery) -> dict[str, list[tuple[str, str]]]:
     return found
 
 
-def _given() -> tuple[dict[str, str], bool]:
-    """The query's parameter values and the ``asserted`` flag from the request (each at most once)."""
-    given: dict[str, str] = {}
+def _args(allowed: set[str] | None = None) -> dict[str, str]:
+    """The request's parameters, each at most once; ``lang`` checked; others only from ``allowed`` (if given)."""
+    args: dict[str, str] = {}
     for name, values in request.args.lists():
         if len(values) > 1:
             raise ParameterError(name, "given more than once")
-        if name not in ("format", "asserted", "lang"):
-            given[name] = values[0]
-    flag = request.args.get("asserted", "").strip().lower()
+        if allowed is not None and name not in allowed:
+            raise ParameterError(name, f"unknown parameter; use {', '.join(sorted(allowed))}")
+        args[name] = values[0]
+    if args.get("lang", "nl") not in ("nl", "en"):
+        raise ParameterError("lang", f"{args['lang']!r} is not allowed; use nl or en")
+    return args
+
+
+def _given() -> tuple[dict[str, str], bool]:
+    """The query's parameter values and the ``asserted`` flag from the request."""
+    args = _args()
+    given = {k: v for k, v in args.items() if k not in ("format", "asserted", "lang")}
+    flag = args.get("asserted", "")
     if flag not in TRUE + FALSE:
         raise ParameterError("asserted", f"{flag!r} is not allowed; use true or false")
     return given, flag in TRUE
@@ -121,7 +131,7 @@ def _bind(query: CannedQuery, given: dict[str, str]) -> BoundQuery:
 
 def _media_type(query: CannedQuery) -> str:
     offered = formats_for(query.kind)
-    fmt = request.args.get("format")
+    fmt = _args().get("format")
     if fmt is not None:
         if fmt not in offered:
             raise ParameterError("format", f"{fmt!r} is not allowed; use one of {', '.join(offered)}")
@@ -137,7 +147,7 @@ def _media_type(query: CannedQuery) -> str:
 def catalogue_page() -> Response:
     """The catalogue: every canned query with its description, as HTML or JSON."""
     catalogue = _catalogue()
-    fmt = request.args.get("format")
+    fmt = _args({"format", "lang"}).get("format")
     if fmt not in (None, "html", "json"):
         raise ParameterError("format", f"{fmt!r} is not allowed; use html or json")
     chosen = {"html": HTML, "json": JSON}.get(fmt or "") or choose_media_type(request.accept_mimetypes, [HTML, JSON])
