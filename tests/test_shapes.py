@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 SHAPES_DIR = REPO / "shapes"
 FIXTURES = REPO / "tests" / "fixtures" / "violations"
 CONTEXT = FIXTURES / "_context.ttl"
+EXAMPLE = FIXTURES / "_example.ttl"
 FIXTURE_FILES = sorted(p for p in FIXTURES.glob("*.ttl") if not p.name.startswith("_"))
 
 # Node-level constraint parameters: a node shape with one of these can be violated on its own.
@@ -234,6 +235,14 @@ def test_closed_value_lists_match_the_concept_schemes_of_the_reference_data(shap
 def test_the_context_alone_has_no_finding(shapes, ontology, context):
     report = validate(context, shapes, ontology)
     assert report.findings == (), report.to_text()
+
+
+def test_the_valid_example_has_no_finding_and_covers_every_class(shapes, ontology, context):
+    data = context + read_turtle(EXAMPLE)
+    report = validate(data, shapes, ontology)
+    assert report.findings == (), report.to_text()
+    typed = set(data.objects(None, RDF.type))
+    assert not {c for c in kg_classes(ontology) if not set(ontology.subjects(RDFS.subClassOf, c))} - typed
 
 
 def _severity(shapes: Graph, shape: URIRef) -> str:
