@@ -128,7 +128,7 @@ def test_a_sparql_constraint_is_named_and_its_messages_keep_their_language(repor
 def test_without_a_declared_message_both_languages_get_pyshacls_message(report):
     finding = by_shape(report, C)["Document-title"]
     assert finding.message_nl == finding.message_en
-    assert "2" in finding.message_nl or "1" in finding.message_nl  # pyshacl: "More than 1 values on …"
+    assert finding.message_nl.startswith(f"More than 1 values on <{C}>")
 
 
 def test_warnings_do_not_break_conformance():
