@@ -15,13 +15,13 @@ from kennisgraaf.catalogue import (
     ParameterError,
     UnknownQuery,
     bind_query,
-    openapi_parameters,
     values_block,
 )
 from kennisgraaf.cli import main
 from kennisgraaf.config import Settings
 from kennisgraaf.dataset import BuiltDataset
 from kennisgraaf.queryfiles import _where_group, load_catalogue, read_query
+from kennisgraaf.queryresults import openapi_parameters
 from kennisgraaf.vocab import UriStrategy
 
 URIS = UriStrategy()
@@ -293,10 +293,11 @@ def test_class_membership_is_checked_with_a_query_and_lists_what_is_allowed(ship
 
 def test_openapi_parameters_carry_types_defaults_and_both_languages(good):
     params = {p["name"]: p for p in openapi_parameters(good, {"provincie": ["id/provincie/drenthe"]})}
-    assert params["provincie"]["schema"] == {"type": "string", "enum": ["id/provincie/drenthe"],
+    # "" (an empty form field) means the default, so it is a documented value where there is one.
+    assert params["provincie"]["schema"] == {"type": "string", "enum": ["id/provincie/drenthe", ""],
                                              "default": "id/provincie/drenthe"}
-    assert params["handeling"]["schema"]["enum"] == ["afbouwen", "overdragen"]
-    assert params["jaar"]["schema"]["pattern"].endswith("|\\*)$") and not params["jaar"]["required"]
+    assert params["handeling"]["schema"]["enum"] == ["afbouwen", "overdragen", ""]
+    assert params["jaar"]["schema"]["pattern"].endswith("|\\*|)$") and not params["jaar"]["required"]
     assert params["zoek"]["schema"]["maxLength"] == 500
     assert "de provincie" in params["provincie"]["description"] and "the province" in params["provincie"]["description"]
 

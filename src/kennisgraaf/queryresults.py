@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kennisgraaf import __version__
-from kennisgraaf.catalogue import CannedQuery, Catalogue, openapi_parameters
+from kennisgraaf.catalogue import ANY, LEXICAL, MAX_LITERAL, CannedQuery, Catalogue, Parameter
 from kennisgraaf.dataset import BuiltDataset
 from kennisgraaf.localquery import open_query, rows, run_local_query
 from kennisgraaf.pageindex import PageIndex
@@ -139,7 +140,8 @@ class Table:
         if result.kind == "ask":
             return cls([], boolean=bool(json.loads(result.body).get("boolean")))
         variables, rows = parse_json_rows(result)
-        shown = [v for v in variables if v != query.evidence and not (v.endswith("Label") and v[:-5] in variables)]
+        hidden = {query.evidence, "citaat"} if query.evidence else set()  # the evidence column shows them all
+        shown = [v for v in variables if v not in hidden and not (v.endswith("Label") and v[:-5] in variables)]
         table = cls(shown, truncated=result.truncated, evidence=evidence_for(query, rows, index, uris))
         for row in rows:
             table.rows.append([_cell(row.get(v), row.get(v + "Label"), index, uris, lang) for v in shown])
@@ -173,6 +175,41 @@ def _cell(term: Term | None, label: Term | None, index: PageIndex, uris: UriStra
 
 
 # -- OpenAPI --------------------------------------------------------------------------------
+
+
+def parameter_schema(param: Parameter, options: list[str] | None = None) -> dict[str, object]:
+    """The JSON Schema (OpenAPI 3.1) of a parameter's value; ``options`` lists an IRI parameter's instances."""
+    extra = [ANY] if param.optional else []
+    if param.optional or param.default is not None:
+        extra.append("")  # empty means "not given": the default, or any value
+    schema: dict[str, object]
+    if param.type == "enum":
+        schema = {"type": "string", "enum": [*param.values, *extra]}
+    elif param.type == "iri":
+        schema = ({"type": "string", "enum": [*options, *extra]} if options
+                  else {"type": "string", "format": "iri-reference", "minLength": 1})
+    elif param.datatype == XSD + "string":
+        schema = {"type": "string", "maxLength": MAX_LITERAL}
+    elif param.datatype == XSD + "boolean":
+        schema = {"type": "string", "enum": ["true", "false", "1", "0", *extra]}
+    else:
+        any_ = ("|\\*" if param.optional else "") + ("|" if "" in extra else "")
+        schema = {"type": "string", "pattern": f"^({LEXICAL[param.datatype or ''].pattern}{any_})$"}
+    if param.default is not None:
+        schema["default"] = param.default
+    return schema
+
+
+def openapi_parameters(query: CannedQuery, options: Mapping[str, list[str]]) -> list[dict[str, object]]:
+    """The query's parameters as OpenAPI 3.1 query parameters (descriptions in nl and en)."""
+    return [{
+        "name": p.name,
+        "in": "query",
+        "required": p.default is None and not p.optional,
+        "description": f"{p.label['nl']}: {p.description['nl']} — {p.label['en']}: {p.description['en']}",
+        "schema": parameter_schema(p, options.get(p.name)),
+    } for p in query.parameters]
+
 
 ERROR = {"type": "object", "required": ["ok", "error", "status"],
          "properties": {"ok": {"const": False}, "error": {"type": "string"}, "status": {"type": "integer"}}}

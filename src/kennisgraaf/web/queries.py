@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask.blueprints import BlueprintSetupState
 
 from kennisgraaf.catalogue import BoundQuery, CannedQuery, Catalogue, ParameterError, UnknownQuery
 from kennisgraaf.negotiation import choose_language, choose_media_type, other_language
@@ -49,6 +50,13 @@ def _shared(key: str, factory: Callable[[], Any]) -> Any:
         with _LOCK:
             extras.setdefault(key, factory())
     return extras[key]
+
+
+@bp.record_once
+def _load_catalogue(state: BlueprintSetupState) -> None:
+    """Read the catalogue when the app is built, so a bad ``.rq`` header stops ``create_app`` (and ``serve``)."""
+    context = state.app.extensions["kennisgraaf"]
+    context.extras.setdefault("queries.catalogue", load_catalogue(context.uris))
 
 
 def _catalogue() -> Catalogue:
