@@ -205,6 +205,9 @@ def serve(ctx: click.Context, **options: object) -> None:
     settings = _settings(ctx).replace(**options)
     app = create_app(settings, dataset=_built(ctx))
     store = app.extensions["kennisgraaf"].store
+    warm_up = getattr(store, "warm_up", None)
+    if warm_up is not None:
+        warm_up()
     close = getattr(store, "close", None)
     try:
         server.run(app, settings, click.echo, on_stop=close)

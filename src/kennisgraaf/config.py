@@ -40,6 +40,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("result_limit", int, 50000, "Maximum result rows (or triples) returned; more is truncated and signalled."),
     Setting("max_query_bytes", int, 262144, "Largest query text accepted; larger gets 413."),
     Setting("max_nesting", int, 64, "Deepest nesting of { } groups and ( ) in a query before it is refused."),
+    Setting("worker_memory_mb", int, 2048,
+            "Address-space limit of each query worker process in MB (a query past it stops that worker); 0: none."),
     Setting("store", str, "", "URL of a remote SPARQL 1.1 query endpoint to use instead of the embedded store."),
     Setting("store_update", str, "", "Graph Store Protocol URL of the remote store (for `load`)."),
 )
@@ -63,6 +65,7 @@ class Settings:
     result_limit: int = 50000
     max_query_bytes: int = 262144
     max_nesting: int = 64
+    worker_memory_mb: int = 2048
     store: str = ""
     store_update: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)

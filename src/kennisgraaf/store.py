@@ -1,39 +1,48 @@
-"""The store behind the app: one narrow interface, embedded (pyoxigraph) or remote implementations.
+"""The store behind the app: one narrow interface, an embedded and a remote implementation.
 
-Every caller (SPARQL endpoint, canned queries, resource pages, dumps) goes through
-:meth:`Store.query`, which returns the results already serialised in the media type asked for.
-SPARQL JSON results are the lingua franca between layers: :func:`parse_json_rows` turns them into
-rows of :class:`Term` for code that needs Python values.
+Every query, from every route, goes through :meth:`GuardedStore.query`: admission by
+:mod:`kennisgraaf.guard` (size, read-only, SERVICE, nesting, FROM graphs), the cap on queries
+in flight (503 with Retry-After past it), the choice of the dataset (protocol parameters, else
+the query's FROM / FROM NAMED, else the default graph: the materialised union, or the asserted
+union when ``asserted``; named graphs: the real graphs, never the unions), and a time limit.
 
-This first implementation runs queries in-process. DESIGN §6 asks for a killable worker pool
-with time limits; the endpoint work replaces :class:`EmbeddedStore` internals without changing
-this interface.
+:class:`EmbeddedStore` runs queries in a pool of worker processes that each hold the dataset in
+pyoxigraph (:mod:`kennisgraaf.workers`); the remote store is in :mod:`kennisgraaf.remote`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import pyoxigraph as ox
 
+from kennisgraaf import formats
 from kennisgraaf.dataset import BuiltDataset
+from kennisgraaf.guard import Admitted, GuardError, Limits, admit, check_graphs, query_form
 from kennisgraaf.vocab import UriStrategy
+from kennisgraaf.workers import Job, PoolBusy, WorkerFailed, WorkerPool, WorkerSpec, WorkerTimeout
 
-SPARQL_JSON = "application/sparql-results+json"
+if TYPE_CHECKING:
+    from kennisgraaf.config import Settings
+
+SPARQL_JSON = formats.SPARQL_JSON
 
 Kind = Literal["select", "ask", "graph"]
+Binding = ox.NamedNode | ox.Literal
 
 
 class StoreError(Exception):
     """A query the store could not answer; ``status`` is the HTTP status to give the client."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    def __init__(self, message: str, status: int = 400, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
+        self.headers = dict(headers or {})
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,7 @@ class Store(Protocol):
         bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
         timeout: float | None = None,
     ) -> QueryResult:
-        """Run a read-only query; ``accept`` is a media type of a SPARQL results or RDF format."""
+        """Run a read-only query; ``accept`` is a media type (or an Accept header) of a result format."""
         ...
 
 
@@ -87,14 +96,61 @@ def parse_json_rows(result: QueryResult) -> tuple[list[str], list[dict[str, Term
     return variables, rows
 
 
-class EmbeddedStore:
-    """pyoxigraph in memory, loaded from a built dataset (in-process; see the module note)."""
+@dataclass(frozen=True)
+class QueryPlan:
+    """An admitted query, ready for an engine: the media type to write and the dataset to use."""
 
-    def __init__(self, dataset: BuiltDataset, result_limit: int = 50000) -> None:
+    admitted: Admitted
+    kind: Kind | None
+    media_type: str
+    default_graph: list[str] | None  # None: the store's default graph (the full union)
+    named_graphs: list[str]
+
+
+class GuardedStore:
+    """Admission, dataset choice, in-flight cap and time limit shared by both stores."""
+
+    def __init__(self, dataset: BuiltDataset, *, result_limit: int = 50000, timeout: float = 10.0,
+                 max_in_flight: int = 16, limits: Limits | None = None) -> None:
         self.dataset = dataset
         self.result_limit = result_limit
-        self._store = dataset.open_store()
-        self._prefixes = UriStrategy(dataset.base).prefixes()
+        self.timeout = timeout
+        self.max_in_flight = max_in_flight
+        self.limits = limits or Limits()
+        self.uris = UriStrategy(dataset.base)
+        self.prefixes = self.uris.prefixes()
+        self.named = dataset.named_graph_iris()
+        self.graphs = frozenset([*self.named, dataset.asserted_graph_iri()])
+        self._slots = threading.BoundedSemaphore(max_in_flight)
+
+    def plan(self, text: str, *, accept: str = SPARQL_JSON, asserted: bool = False,
+             default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None) -> QueryPlan:
+        """Admit ``text`` and choose its media type and dataset (raises :class:`StoreError`)."""
+        try:
+            admitted = admit(text, limits=self.limits, graphs=self.graphs, base=self.dataset.base,
+                             prefixes=self.prefixes)
+            if default_graphs is not None or named_graphs is not None:
+                check_graphs([*(default_graphs or []), *(named_graphs or [])], self.graphs,
+                             "default-graph-uri / named-graph-uri")
+        except GuardError as exc:
+            raise StoreError(exc.message, exc.status) from None
+        kind = query_form(text)
+        supported = formats.GRAPH_TYPES if kind == "graph" else formats.RESULT_TYPES
+        try:
+            media_type = formats.negotiate(accept, supported)
+        except formats.NotAcceptable as exc:
+            raise StoreError(str(exc), 406) from None
+        if default_graphs is not None or named_graphs is not None:
+            default = list(default_graphs) if default_graphs is not None else self._default(asserted)
+            named = list(named_graphs) if named_graphs is not None else list(self.named)
+        elif admitted.has_dataset_clause:
+            default, named = admitted.from_graphs, admitted.from_named_graphs
+        else:
+            default, named = self._default(asserted), list(self.named)
+        return QueryPlan(admitted, kind, media_type, default, named)
+
+    def _default(self, asserted: bool) -> list[str] | None:
+        return [self.dataset.asserted_graph_iri()] if asserted else None
 
     def query(
         self,
@@ -104,45 +160,84 @@ class EmbeddedStore:
         asserted: bool = False,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
-        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+        bindings: Mapping[str, Binding] | None = None,
         timeout: float | None = None,
     ) -> QueryResult:
-        if default_graphs:
-            default: object = [ox.NamedNode(iri) for iri in default_graphs]
-        else:
-            default = ox.NamedNode(self.dataset.asserted_graph_iri()) if asserted else ox.DefaultGraph()
-        named = named_graphs if named_graphs is not None else self.dataset.named_graph_iris()
-        try:
-            results = self._store.query(
-                text,
-                prefixes=self._prefixes,
-                default_graph=default,
-                named_graphs=[ox.NamedNode(iri) for iri in named],
-                substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()} or None,
+        """Run a read-only query (see the module note for what is checked and how)."""
+        plan = self.plan(text, accept=accept, asserted=asserted, default_graphs=default_graphs,
+                         named_graphs=named_graphs)
+        if not self._slots.acquire(blocking=False):
+            raise StoreError(
+                f"The endpoint is busy ({self.max_in_flight} queries in flight); try again in a moment.",
+                503, {"Retry-After": "2"},
             )
-        except SyntaxError as exc:
-            raise StoreError(str(exc), 400) from None
-        if isinstance(results, ox.QueryBoolean):
-            fmt = ox.QueryResultsFormat.from_media_type(accept)
-            if fmt is None:
-                raise StoreError(f"cannot serialise ASK results as {accept}", 406)
-            return QueryResult("ask", fmt.media_type, results.serialize(format=fmt))
-        if isinstance(results, ox.QueryTriples):
-            fmt_rdf = ox.RdfFormat.from_media_type(accept)
-            if fmt_rdf is None:
-                raise StoreError(f"cannot serialise graph results as {accept}", 406)
-            triples = []
-            for triple in results:
-                if len(triples) >= self.result_limit:
-                    return QueryResult("graph", fmt_rdf.media_type, _ser(triples, fmt_rdf, self._prefixes), True)
-                triples.append(triple)
-            return QueryResult("graph", fmt_rdf.media_type, _ser(triples, fmt_rdf, self._prefixes))
-        fmt = ox.QueryResultsFormat.from_media_type(accept)
-        if fmt is None:
-            raise StoreError(f"cannot serialise SELECT results as {accept}", 406)
-        return QueryResult("select", fmt.media_type, results.serialize(format=fmt))
+        try:
+            return self.execute(plan, dict(bindings or {}), self.timeout if timeout is None else timeout)
+        finally:
+            self._slots.release()
+
+    def execute(self, plan: QueryPlan, bindings: dict[str, Binding], timeout: float) -> QueryResult:
+        raise NotImplementedError
+
+    def timeout_error(self, timeout: float) -> StoreError:
+        return StoreError(f"The query did not finish within the time limit of {timeout:g} s and was stopped.", 504)
+
+    def close(self) -> None:
+        """Release what the store holds (processes, connections)."""
 
 
-def _ser(triples: list[ox.Triple], fmt: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:
-    kwargs = {} if fmt in (ox.RdfFormat.N_TRIPLES,) else {"prefixes": prefixes}
-    return ox.serialize(triples, format=fmt, **kwargs)
+class EmbeddedStore(GuardedStore):
+    """The built dataset in pyoxigraph, queried in a pool of killable worker processes."""
+
+    def __init__(self, dataset: BuiltDataset, result_limit: int = 50000, *, timeout: float = 10.0,
+                 workers: int = 2, max_in_flight: int = 16, limits: Limits | None = None,
+                 memory_mb: int = 0) -> None:
+        super().__init__(dataset, result_limit=result_limit, timeout=timeout, max_in_flight=max_in_flight,
+                         limits=limits)
+        spec = WorkerSpec(
+            quads_file=str(dataset.quads_file),
+            inferred_graph=dataset.inferred_graph_iri(),
+            asserted_graph=dataset.asserted_graph_iri(),
+            base=dataset.base,
+            prefixes=self.prefixes,
+            memory_mb=memory_mb,
+        )
+        self.pool = WorkerPool(spec, warm=workers, limit=max(workers, max_in_flight))
+
+    def warm_up(self) -> None:
+        """Start the warm workers before the first query arrives."""
+        self.pool.warm_up()
+
+    def execute(self, plan: QueryPlan, bindings: dict[str, Binding], timeout: float) -> QueryResult:
+        job = Job(plan.admitted.text, plan.media_type, plan.default_graph, plan.named_graphs, bindings,
+                  self.result_limit, timeout)
+        try:
+            reply = self.pool.run(job, timeout)
+        except WorkerTimeout:
+            raise self.timeout_error(timeout) from None
+        except PoolBusy:
+            raise StoreError("No query worker became free within the time limit; try again.", 503,
+                             {"Retry-After": "2"}) from None
+        except WorkerFailed:
+            raise StoreError("The query engine stopped while running this query (it has been restarted).",
+                             500) from None
+        if reply[0] == "error":
+            raise StoreError(reply[2], reply[1])
+        _, kind, media_type, body, truncated = reply
+        return QueryResult(kind, media_type, body, truncated)
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def open_store(settings: Settings, dataset: BuiltDataset) -> GuardedStore:
+    """The store ``settings`` ask for: remote when ``settings.store`` is a URL, else embedded."""
+    limits = Limits(max_bytes=settings.max_query_bytes, max_depth=settings.max_nesting)
+    if settings.store:
+        from kennisgraaf.remote import RemoteStore
+
+        return RemoteStore(settings.store, dataset, result_limit=settings.result_limit,
+                           timeout=settings.query_timeout, max_in_flight=settings.max_in_flight, limits=limits)
+    return EmbeddedStore(dataset, settings.result_limit, timeout=settings.query_timeout, workers=settings.workers,
+                         max_in_flight=settings.max_in_flight, limits=limits,
+                         memory_mb=settings.worker_memory_mb)

@@ -14,12 +14,13 @@ from flask import Flask
 from kennisgraaf.build import load_or_build
 from kennisgraaf.config import Settings, load_settings
 from kennisgraaf.dataset import BuiltDataset
-from kennisgraaf.store import EmbeddedStore, Store
+from kennisgraaf.store import Store, open_store
 from kennisgraaf.vocab import UriStrategy
 from kennisgraaf.web import errors
 from kennisgraaf.web.dumps import bp as dumps_bp
 from kennisgraaf.web.queries import bp as queries_bp
 from kennisgraaf.web.resources import bp as resources_bp
+from kennisgraaf.web.sparql import bp as sparql_bp
 
 
 @dataclass
@@ -39,7 +40,7 @@ def create_app(
     """Build the Flask app for ``settings`` (default: loaded from file and environment)."""
     settings = settings or load_settings()
     dataset = dataset or load_or_build(settings)
-    store = store or EmbeddedStore(dataset, settings.result_limit)
+    store = store or open_store(settings, dataset)
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes + 65536
     app.json.ensure_ascii = False
@@ -48,4 +49,5 @@ def create_app(
     app.register_blueprint(queries_bp)
     app.register_blueprint(resources_bp)
     app.register_blueprint(dumps_bp)
+    app.register_blueprint(sparql_bp)
     return app

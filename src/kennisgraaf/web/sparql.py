@@ -1,0 +1,253 @@
+"""Blueprint ``sparql``: the SPARQL 1.1 Protocol query operation at ``/sparql`` (read-only).
+
+GET ``?query=``, POST form-encoded and POST ``application/sparql-query``; ``default-graph-uri``
+and ``named-graph-uri`` (graphs of this dataset only); ``asserted=true`` for asserted facts only;
+results by ``Accept`` (q-values) or a ``format`` / ``output`` parameter. Without a query, a
+browser gets the query page (YASGUI) and any other client the Service Description. Updates are
+refused on every route with 403. Errors on this blueprint are ``text/plain`` with the message (the
+parser's, for syntax errors), as the protocol's clients expect; CORS allows any origin, without
+credentials. Decisions: ``docs/endpoint.md``.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from kennisgraaf import formats
+from kennisgraaf.examples import example_queries
+from kennisgraaf.guard import READ_ONLY_MESSAGE, query_form
+from kennisgraaf.service import description
+from kennisgraaf.store import StoreError, parse_json_rows
+from kennisgraaf.web.errors import UserError
+
+bp = Blueprint("sparql", __name__)
+
+QUERY_TYPES = ("application/sparql-query", "application/x-www-form-urlencoded")
+TRUE, FALSE = {"", "1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+CORS_EXPOSED = "X-Result-Truncated, X-Result-Limit, Content-Disposition"
+EXTENSIONS = {formats.SPARQL_JSON: "srj", formats.SPARQL_XML: "srx", formats.CSV: "csv", formats.TSV: "tsv",
+              formats.TURTLE: "ttl", formats.N_TRIPLES: "nt", formats.JSON_LD: "jsonld", formats.RDF_XML: "rdf"}
+
+
+def _context():
+    return current_app.extensions["kennisgraaf"]
+
+
+def _text_error(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
+    response = Response(message.rstrip("\n") + "\n", status=status, mimetype="text/plain")
+    response.headers.update(headers or {})
+    return response
+
+
+@bp.errorhandler(UserError)
+def _user_error(exc: UserError) -> Response:
+    return _text_error(exc.message, exc.status, exc.headers)
+
+
+@bp.errorhandler(StoreError)
+def _store_error(exc: StoreError) -> Response:
+    return _text_error(exc.message, exc.status, exc.headers)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response:
+    response = _text_error(exc.description or exc.name, exc.code or 500)
+    if exc.code == 405:
+        response.headers["Allow"] = "GET, HEAD, POST, OPTIONS"
+    return response
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSED
+    response.vary.add("Accept")
+    return response
+
+
+@bp.route("/sparql", methods=["OPTIONS"])
+def preflight() -> Response:
+    """Answer a CORS preflight: any origin, GET/POST, the headers the client asks for; no credentials."""
+    response = Response(status=204)
+    del response.headers["Content-Type"]
+    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+        "Access-Control-Request-Headers", "Accept, Content-Type")
+    response.headers["Access-Control-Max-Age"] = "86400"
+    response.headers["Allow"] = "GET, HEAD, POST, OPTIONS"
+    return response
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    """The query operation (or, without a query, the query page or the service description)."""
+    query, params = _operation()
+    if query is None:
+        if _wants_html():
+            return _page(None)
+        return _service_description()
+    if request.method == "GET" and _wants_html() and not _param(params, "format", "output"):
+        return _page(query)
+    return _answer(query, params)
+
+
+def _operation() -> tuple[str | None, MultiDict]:
+    """The query text and the parameters of the request, or a 4xx for anything else."""
+    args = request.args
+    if request.method == "GET":
+        if "update" in args:
+            raise UserError(READ_ONLY_MESSAGE, 403)
+        return _single(args, "query"), args
+    mimetype = request.mimetype.lower()
+    if mimetype in ("application/sparql-update",):
+        raise UserError(READ_ONLY_MESSAGE, 403)
+    if mimetype not in QUERY_TYPES:
+        raise UserError(
+            f"Unsupported Content-Type {mimetype or '(none)'!r}: POST a query as application/sparql-query "
+            "or as application/x-www-form-urlencoded with a query parameter.", 415)
+    if mimetype == "application/x-www-form-urlencoded":
+        form = request.form
+        if "update" in form or "update" in args:
+            raise UserError(READ_ONLY_MESSAGE, 403)
+        if "query" in args:
+            raise UserError("Give the query in the request body or in the URL, not both.")
+        params = MultiDict([*args.items(multi=True), *form.items(multi=True)])
+        query = _single(params, "query")
+        if query is None:
+            raise UserError("A form-encoded POST needs a query parameter.")
+        return query, params
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise UserError(f"The query must be UTF-8, not {charset}.", 415)
+    if "query" in args:
+        raise UserError("Give the query in the request body or in the URL, not both.")
+    try:
+        return request.get_data().decode("utf-8"), args
+    except UnicodeDecodeError:
+        raise UserError("The query is not valid UTF-8.") from None
+
+
+def _single(params: MultiDict, name: str) -> str | None:
+    values = params.getlist(name)
+    if len(values) > 1:
+        raise UserError(f"Give exactly one {name} parameter, not {len(values)}.")
+    return values[0] if values else None
+
+
+def _param(params: MultiDict, *names: str) -> str | None:
+    for name in names:
+        value = _single(params, name)
+        if value is not None:
+            return value
+    return None
+
+
+def _asserted(params: MultiDict) -> bool:
+    value = _param(params, "asserted")
+    if value is None:
+        return False
+    if value.strip().lower() in TRUE:
+        return True
+    if value.strip().lower() in FALSE:
+        return False
+    raise UserError(f"asserted must be true or false, not {value!r}.")
+
+
+def _wants_html() -> bool:
+    accept = request.accept_mimetypes
+    html = accept["text/html"]
+    return html > 0 and "text/html" in accept.values() and all(
+        html >= accept[t] for t in (*formats.RESULT_TYPES, *formats.GRAPH_TYPES, "application/xml"))
+
+
+def _answer(query: str, params: MultiDict) -> Response:
+    ctx = _context()
+    kind = query_form(query)
+    supported = formats.GRAPH_TYPES if kind == "graph" else formats.RESULT_TYPES
+    fmt = _param(params, "format", "output")
+    try:
+        media_type = formats.negotiate(request.headers.get("Accept"), supported, fmt,
+                                       formats.FORMAT_NAMES["graph" if kind == "graph" else "results"])
+    except formats.NotAcceptable as exc:
+        raise UserError(str(exc), 406) from None
+    default_graphs, named_graphs = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    protocol_dataset = bool(default_graphs or named_graphs)
+    result = ctx.store.query(
+        query,
+        accept=media_type,
+        asserted=_asserted(params),
+        default_graphs=default_graphs if protocol_dataset else None,
+        named_graphs=named_graphs if protocol_dataset else None,
+    )
+    response = Response(result.body, status=200, content_type=_content_type(result.media_type))
+    response.headers["X-Result-Limit"] = str(ctx.settings.result_limit)
+    if result.truncated:
+        response.headers["X-Result-Truncated"] = "true"
+    if _param(params, "download") is not None:
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="kennisgraaf-results.{EXTENSIONS[result.media_type]}"')
+    return response
+
+
+def _content_type(media_type: str) -> str:
+    return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
+
+
+def _service_description() -> Response:
+    ctx = _context()
+    try:
+        media_type = formats.negotiate(request.headers.get("Accept"), formats.GRAPH_TYPES,
+                                       _param(request.args, "format", "output"), formats.FORMAT_NAMES["graph"])
+    except formats.NotAcceptable as exc:
+        raise UserError(str(exc), 406) from None
+    counts = ctx.extras.get("sparql_counts")
+    if counts is None:
+        counts = _graph_counts()
+        ctx.extras["sparql_counts"] = counts
+    settings = ctx.settings
+    limits = (f"Limits: {settings.query_timeout:g} s per query, {settings.result_limit} result rows, "
+              f"{settings.max_query_bytes} bytes of query text, nesting depth {settings.max_nesting}.")
+    triples = description(request.base_url, counts[""], {g: n for g, n in counts.items() if g}, limits)
+    body = _serialise(triples, media_type, ctx.uris.prefixes())
+    return Response(body, content_type=_content_type(media_type))
+
+
+def _graph_counts() -> dict[str, int]:
+    """Triples in the default graph ("") and in each graph a query may name."""
+    store = _context().store
+    counts: dict[str, int] = {}
+    _, rows = parse_json_rows(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"))
+    counts[""] = int(rows[0]["n"].value)
+    graphs = sorted(store.graphs) if hasattr(store, "graphs") else _context().dataset.named_graph_iris()
+    for graph in graphs:
+        _, rows = parse_json_rows(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", default_graphs=[graph]))
+        counts[graph] = int(rows[0]["n"].value)
+    return counts
+
+
+def _serialise(triples: list[ox.Triple], media_type: str, prefixes: dict[str, str]) -> bytes:
+    fmt = formats.rdf_format(media_type)
+    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+        prefixes = {**prefixes, "sd": "http://www.w3.org/ns/sparql-service-description#",
+                    "void": "http://rdfs.org/ns/void#", "formats": "http://www.w3.org/ns/formats/"}
+        return ox.serialize(triples, format=fmt, prefixes=prefixes)
+    return ox.serialize(triples, format=fmt)
+
+
+def _page(query: str | None) -> Response:
+    ctx = _context()
+    prologue = ctx.uris.sparql_prologue()
+    default = prologue + "\nSELECT ?s ?p ?o WHERE {\n  ?s ?p ?o\n}\nLIMIT 25\n"
+    config = {
+        "endpoint": request.base_url,
+        "query": query if query is not None else default,
+        "run": query is not None,
+        "examples": example_queries(prologue),
+        "resultLimit": ctx.settings.result_limit,
+    }
+    body = render_template("sparql/query.html", config=config, query=query, prologue=prologue,
+                           examples=config["examples"], settings=ctx.settings)
+    return Response(body, mimetype="text/html")
