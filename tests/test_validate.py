@@ -10,7 +10,8 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from kennisgraaf.rdfio import TurtleError
-from kennisgraaf.validate import Report, find_line, load_shapes, validate
+from kennisgraaf.turtlelines import find_line
+from kennisgraaf.validate import Report, load_shapes, validate
 from kennisgraaf.vocab import SH
 
 ONTOLOGY = """

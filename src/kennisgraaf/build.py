@@ -30,7 +30,7 @@ from kennisgraaf.dataset import BuiltDataset
 from kennisgraaf.evidence import check_quotes, source_files
 from kennisgraaf.inference import closure
 from kennisgraaf.rdfio import TurtleError, read_turtle, rebase
-from kennisgraaf.validate import Report, load_shapes, validate
+from kennisgraaf.validate import Report, ShapesError, load_shapes, validate
 from kennisgraaf.vocab import (
     DEFAULT_BASE,
     GRAPH_INFERRED,
@@ -200,7 +200,10 @@ def _validate(inputs: Inputs, parsed: Parsed) -> Report:
         shapes = load_shapes(inputs.root / "shapes")
     except TurtleError as exc:
         raise BuildError(str(exc), 2) from None
-    return validate(parsed.asserted(), shapes, parsed.ontology, subject_files=parsed.subject_files)
+    try:
+        return validate(parsed.asserted(), shapes, parsed.ontology, subject_files=parsed.subject_files)
+    except ShapesError as exc:
+        raise BuildError(f"the shapes cannot be used: {exc}", 2) from None
 
 
 def validate_root(settings: Settings) -> Report:

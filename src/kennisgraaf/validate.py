@@ -25,6 +25,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from kennisgraaf.rdfio import TurtleError, read_turtle
+from kennisgraaf.turtlelines import Locator
 from kennisgraaf.vocab import SH
 
 # "none", not "rdfs": with RDFS the range axioms type every object of kg:sender as a kg:Agent, so
@@ -195,7 +196,7 @@ def validate(data: Graph, shapes: Graph, ontology: Graph, *,
     )
     if not isinstance(results, Graph):
         raise ShapesError(f"pyshacl cannot use the shapes: {text}")
-    locator = _Locator(subject_files or {})
+    locator = Locator(subject_files or {})
     # Only the report's own results: nested results (sh:detail, e.g. under sh:node) explain those.
     top = {r for report in results.subjects(RDF.type, SH.ValidationReport) for r in results.objects(report, SH.result)}
     findings = sorted({_finding(results, shapes, r, locator) for r in top}, key=_order)
@@ -207,7 +208,7 @@ def _order(f: Finding) -> tuple:
             f.value or "")
 
 
-def _finding(results: Graph, shapes: Graph, result: Node, locator: _Locator) -> Finding:
+def _finding(results: Graph, shapes: Graph, result: Node, locator: Locator) -> Finding:
     focus = results.value(result, SH.focusNode)
     path = results.value(result, SH.resultPath)
     value = results.value(result, SH.value)
@@ -302,60 +303,3 @@ def _path_text(graph: Graph, path: Node) -> str:
 def _path_part(graph: Graph, path: Node) -> str:
     text = _path_text(graph, path)
     return f"<{text}>" if isinstance(path, URIRef) else f"({text})"
-
-
-_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
-_BASE = re.compile(r"^\s*(?:@base|BASE)\s+<([^>]*)>", re.IGNORECASE)
-_LOCAL = re.compile(r"^[\w-][\w.-]*$")
-
-
-class _Locator:
-    """Finds the line on which a data file first writes a subject IRI (best effort)."""
-
-    def __init__(self, subject_files: Mapping[str, Path]) -> None:
-        self._files = subject_files
-        self._lines: dict[Path, list[str]] = {}
-
-    def locate(self, iri: str) -> tuple[str | None, int | None]:
-        path = self._files.get(iri)
-        if path is None:
-            return None, None
-        return str(path), self.line_of(path, iri)
-
-    def line_of(self, path: Path, iri: str) -> int | None:
-        if path not in self._lines:
-            try:
-                self._lines[path] = path.read_text(encoding="utf-8").splitlines()
-            except OSError:
-                self._lines[path] = []
-        return find_line(self._lines[path], iri)
-
-
-def find_line(lines: list[str], iri: str) -> int | None:
-    """1-based number of the first line that writes ``iri`` (preferring subject position), or None."""
-    forms = [f"<{iri}>"]
-    patterns: list[re.Pattern[str]] = []
-    base: str | None = None
-    first_any: int | None = None
-    for number, text in enumerate(lines, start=1):
-        if m := _BASE.match(text):
-            base = m.group(1)
-            if iri.startswith(base) and iri != base:
-                forms.append(f"<{iri[len(base):]}>")
-            continue
-        if m := _PREFIX.match(text):
-            prefix, namespace = m.group(1) or "", m.group(2)
-            if base and not re.match(r"^[a-z][a-z0-9+.-]*:", namespace, re.IGNORECASE):
-                namespace = base + namespace
-            local = iri[len(namespace):]
-            if iri.startswith(namespace) and _LOCAL.match(local) and not local.endswith("."):
-                patterns.append(re.compile(rf"(?<![\w:-]){re.escape(prefix)}:{re.escape(local)}(?![\w:-])"))
-            continue
-        stripped = text.lstrip()
-        if stripped.startswith("#"):
-            continue
-        if any(stripped.startswith(f) for f in forms) or any(p.match(stripped) for p in patterns):
-            return number
-        if first_any is None and (any(f in text for f in forms) or any(p.search(text) for p in patterns)):
-            first_any = number
-    return first_any
