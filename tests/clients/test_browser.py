@@ -1,0 +1,117 @@
+"""A real browser (headless Chromium driven by Playwright) against a real server process.
+
+A newcomer's path: the home page, a link to Provincie Drenthe, from a claim about Drenthe to the
+highlighted sentence in the source document, and a canned query run from its form. Screenshots are
+kept in ``test-artifacts/`` (gitignored). Chromium is Debian's (``/usr/bin/chromium``): Playwright's
+own browser download is not reachable, so ``executable_path`` points at it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kennisgraaf.config import Settings
+from kennisgraaf.dataset import BuiltDataset
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def _web_fixtures() -> Any:
+    """The server helpers of tests/web/conftest.py (one implementation of starting ``kennisgraaf serve``)."""
+    path = Path(__file__).resolve().parent.parent / "web" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("kennisgraaf_web_test_helpers", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def server(settings: Settings, built: BuiltDataset) -> Iterator[Any]:
+    helpers = _web_fixtures()
+    running = helpers.start_server(settings)
+    yield running
+    helpers.stop_server(running)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"browser-{name}.png"), full_page=False)
+
+
+def test_from_the_home_page_to_the_sentence_a_fact_comes_from(server: Any, page: Any) -> None:
+    page.goto(server("/"))
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.locator("#diagram svg").first.is_visible()
+    shot(page, "1-home")
+
+    page.locator("#authorities").get_by_role("link", name="Provincie Drenthe", exact=True).click()
+    page.wait_for_url("**/doc/provincie/drenthe")
+    assert page.locator("h1").inner_text().strip() == "Provincie Drenthe"
+    shot(page, "2-drenthe")
+
+    evidence = page.locator("#related-evidence li").first
+    quote = evidence.locator("blockquote").inner_text()
+    evidence.locator("a.in-context").first.click()
+    page.wait_for_url("**/doc/document/**#q-*")
+    anchor = page.url.rsplit("#", 1)[1]
+    target = page.locator(":target")
+    assert target.evaluate("node => node.tagName") == "MARK"
+    assert target.get_attribute("id") == anchor
+    assert target.is_visible()
+    assert target.evaluate("node => getComputedStyle(node).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
+    squeeze = lambda text: "".join(text.replace("-", "").split())  # noqa: E731
+    assert squeeze(quote).startswith(squeeze(target.inner_text()))
+    shot(page, "3-highlighted-quote")
+
+
+def test_a_canned_query_from_its_form(server: Any, page: Any, kg: Any) -> None:
+    page.goto(server("/queries/taken-provincie?lang=nl"))
+    province = page.locator("#p-provincie")
+    if province.evaluate("node => node.tagName") == "SELECT":
+        province.select_option(label="Provincie Drenthe")
+    else:
+        province.fill("https://w3id.org/kennisgraaf/id/provincie/drenthe")
+    page.locator("#p-handeling").select_option("afbouwen")
+    page.locator("form.query-form button[type=submit]").click()
+    page.wait_for_selector("table.results")
+    shot(page, "4-canned-query")
+
+    expected = kg.select("""SELECT DISTINCT ?change ?task WHERE { ?change a kg:TaskChange ;
+        kg:actor <id/provincie/drenthe> ; kg:action <id/handeling/afbouwen> ; kg:task ?task ; kg:quote ?q }""")
+    assert page.locator("table.results tbody tr").count() == len({r["change"] for r in expected})
+    tasks = {href for href in page.locator("table.results tbody a").evaluate_all("links => links.map(a => a.pathname)")}
+    # The Drenthe letter phases out "Taken voor breedtesport" and "Welzijn- en zorgtaken".
+    assert {"/doc/taak/breedtesport", "/doc/taak/welzijn-en-zorgtaken"} <= tasks
+    assert {"/doc/" + r["task"].split("/id/", 1)[1] for r in expected} <= tasks
