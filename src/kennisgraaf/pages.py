@@ -96,7 +96,7 @@ class Description:
     properties: list[PropertyGroup]
     inferred: list[PropertyGroup]
     incoming: list[PropertyGroup]
-    identifiers: list[Value]
+    identifiers: list[tuple[Link, Value]]
     own_evidence: list[QuoteView]
     related_evidence: list[QuoteView]
     outgoing_rows: list[dict[str, Term]]
@@ -199,7 +199,7 @@ def describe(iri: str, queries: PageQueries, index: PageIndex, uris: UriStrategy
              and (r["property"].value != RDF_TYPE or r["graph"].value == inferred_graph)]
     groups = _group(shown, "value", labeller, inferred_graph)
     asserted, inferred = _split_inferred(groups)
-    identifiers = [v for g in asserted if g.property.iri in IDENTIFIER_PROPERTIES for v in g.values]
+    identifiers = [(g.property, v) for g in asserted if g.property.iri in IDENTIFIER_PROPERTIES for v in g.values]
     incoming = _group([{**r, "value": r["subject"]} for r in in_rows], "value", labeller, inferred_graph)
     incoming = [g for g in (_split_inferred(incoming)[0]) if g.values]
     related = []

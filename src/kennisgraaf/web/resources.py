@@ -178,10 +178,12 @@ def listing() -> Response:
 @bp.get("/id/<path:rest>")
 def identifier(rest: str) -> Response:
     """303 See Other from the thing's IRI to the page about it (if the dataset knows the thing)."""
-    iri = _ctx().uris.base + "id/" + rest
+    stem, fmt = split_extension(rest)  # a pasted IRI with an extension still finds its twin
+    iri = _ctx().uris.base + "id/" + stem
     if not _queries().ask("page-exists.rq", {"resource": iri}):
         return _not_found(iri)
-    target = "/doc/" + rest + (("?" + request.query_string.decode()) if request.query_string else "")
+    path = "/doc/" + stem + (f".{fmt.extension}" if fmt else "")
+    target = path + (("?" + request.query_string.decode()) if request.query_string else "")
     response = redirect(target, 303)
     response.headers["Vary"] = "Accept"
     return response
