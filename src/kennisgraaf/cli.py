@@ -213,3 +213,28 @@ def serve(ctx: click.Context, **options: object) -> None:
         server.run(app, settings, click.echo, on_stop=close)
     except OSError as exc:
         raise UsageProblem(f"cannot listen on {settings.host}:{settings.port}: {exc}") from None
+
+
+@main.command()
+@click.option("--into", "into", default=None,
+              help="Graph Store Protocol URL of the store, e.g. http://127.0.0.1:7878/store for Oxigraph "
+                   "(env KENNISGRAAF_STORE_UPDATE).")
+@click.pass_context
+def load(ctx: click.Context, into: str | None) -> None:
+    """Put the built dataset, with its named graphs, into a SPARQL store (Graph Store Protocol PUT).
+
+    Every named graph is replaced; the full union also goes into the store's default graph and,
+    with the asserted union, into graph/union and graph/asserted. Then point
+    `kennisgraaf serve --store <query URL>` at the store.
+    """
+    from kennisgraaf.remote import load_into
+    from kennisgraaf.store import StoreError
+
+    url = into or _settings(ctx).store_update
+    if not url:
+        raise UsageProblem("give the store's Graph Store Protocol URL with --into (or KENNISGRAAF_STORE_UPDATE)")
+    try:
+        loaded = load_into(url, _built(ctx), progress=lambda line: click.echo(line, err=True))
+    except StoreError as exc:
+        raise UsageProblem(exc.message) from None
+    click.echo(f"loaded {sum(loaded.values())} triples in {len(loaded)} graphs into {url}")

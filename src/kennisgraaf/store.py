@@ -7,7 +7,8 @@ the query's FROM / FROM NAMED, else the default graph: the materialised union, o
 union when ``asserted``; named graphs: the real graphs, never the unions), and a time limit.
 
 :class:`EmbeddedStore` runs queries in a pool of worker processes that each hold the dataset in
-pyoxigraph (:mod:`kennisgraaf.workers`); the remote store is in :mod:`kennisgraaf.remote`.
+pyoxigraph (:mod:`kennisgraaf.workers`); the remote store is in :mod:`kennisgraaf.remote`, and
+:func:`kennisgraaf.backend.open_store` picks one from the settings.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import json
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Literal, Protocol
 
 import pyoxigraph as ox
 
@@ -25,9 +26,6 @@ from kennisgraaf.dataset import BuiltDataset
 from kennisgraaf.guard import Admitted, GuardError, Limits, admit, check_graphs, query_form
 from kennisgraaf.vocab import UriStrategy
 from kennisgraaf.workers import Job, PoolBusy, WorkerFailed, WorkerPool, WorkerSpec, WorkerTimeout
-
-if TYPE_CHECKING:
-    from kennisgraaf.config import Settings
 
 SPARQL_JSON = formats.SPARQL_JSON
 
@@ -228,16 +226,3 @@ class EmbeddedStore(GuardedStore):
 
     def close(self) -> None:
         self.pool.close()
-
-
-def open_store(settings: Settings, dataset: BuiltDataset) -> GuardedStore:
-    """The store ``settings`` ask for: remote when ``settings.store`` is a URL, else embedded."""
-    limits = Limits(max_bytes=settings.max_query_bytes, max_depth=settings.max_nesting)
-    if settings.store:
-        from kennisgraaf.remote import RemoteStore
-
-        return RemoteStore(settings.store, dataset, result_limit=settings.result_limit,
-                           timeout=settings.query_timeout, max_in_flight=settings.max_in_flight, limits=limits)
-    return EmbeddedStore(dataset, settings.result_limit, timeout=settings.query_timeout, workers=settings.workers,
-                         max_in_flight=settings.max_in_flight, limits=limits,
-                         memory_mb=settings.worker_memory_mb)

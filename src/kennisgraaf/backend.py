@@ -1,0 +1,20 @@
+"""Pick the store the settings ask for: remote when ``store`` is a URL, else embedded."""
+
+from __future__ import annotations
+
+from kennisgraaf.config import Settings
+from kennisgraaf.dataset import BuiltDataset
+from kennisgraaf.guard import Limits
+from kennisgraaf.remote import RemoteStore
+from kennisgraaf.store import EmbeddedStore, GuardedStore
+
+
+def open_store(settings: Settings, dataset: BuiltDataset) -> GuardedStore:
+    """The store ``settings`` ask for: remote when ``settings.store`` is a URL, else embedded."""
+    limits = Limits(max_bytes=settings.max_query_bytes, max_depth=settings.max_nesting)
+    if settings.store:
+        return RemoteStore(settings.store, dataset, result_limit=settings.result_limit,
+                           timeout=settings.query_timeout, max_in_flight=settings.max_in_flight, limits=limits)
+    return EmbeddedStore(dataset, settings.result_limit, timeout=settings.query_timeout, workers=settings.workers,
+                         max_in_flight=settings.max_in_flight, limits=limits,
+                         memory_mb=settings.worker_memory_mb)
