@@ -1,7 +1,7 @@
 """The task diagram: per document, which government layer drops, keeps, hands over or takes on
 which task. Geometry only; ``templates/resources/_diagram.html`` draws it as inline SVG.
 
-Rows are the document's task changes (``page-task-changes.rq``); columns are the government
+Rows are the document's task changes, one per task (``page-task-changes.rq``); columns are the government
 layers (Rijk, provincie, gemeente) and a column for everything else (organisations, policy frames,
 or an actor the document does not name). A change with a recipient is drawn as an arrow from the
 actor's column to the recipient's; an action that ends a task (afbouwen, beëindigen) as a minus.
@@ -78,9 +78,10 @@ def panels(rows: list[dict[str, Term]], labeller: Labeller, documents: list[str]
     x_of = {iri: LABEL_WIDTH + COLUMN_WIDTH // 2 + i * COLUMN_WIDTH for i, (iri, _) in enumerate(columns)}
     by_doc: dict[str, list[dict[str, Term]]] = defaultdict(list)
     seen = set()
-    for row in rows:
-        if row["change"].value not in seen:
-            seen.add(row["change"].value)
+    for row in rows:  # one row per task of a change (a change may name several tasks)
+        key = (row["change"].value, row["task"].value)
+        if key not in seen:
+            seen.add(key)
             by_doc[row["document"].value].append(row)
     order = documents if documents is not None else sorted(by_doc)
     result = []

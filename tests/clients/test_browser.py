@@ -110,8 +110,10 @@ def test_a_canned_query_from_its_form(server: Any, page: Any, kg: Any) -> None:
 
     expected = kg.select("""SELECT DISTINCT ?change ?task WHERE { ?change a kg:TaskChange ;
         kg:actor <id/provincie/drenthe> ; kg:action <id/handeling/afbouwen> ; kg:task ?task ; kg:quote ?q }""")
-    assert page.locator("table.results tbody tr").count() == len({r["change"] for r in expected})
+    # One row per task of each change: "Taken afbouwen" under Mijn dag names two tasks.
+    assert page.locator("table.results tbody tr").count() == len({(r["change"], r["task"]) for r in expected})
     tasks = {href for href in page.locator("table.results tbody a").evaluate_all("links => links.map(a => a.pathname)")}
     # The Drenthe letter phases out "Taken voor breedtesport" and "Welzijn- en zorgtaken".
     assert {"/doc/taak/breedtesport", "/doc/taak/welzijn-en-zorgtaken"} <= tasks
-    assert {"/doc/" + r["task"].split("/id/", 1)[1] for r in expected} <= tasks
+    shown = {t for t in tasks if t.startswith("/doc/taak/")}
+    assert shown == {"/doc/" + r["task"].split("/id/", 1)[1] for r in expected}
