@@ -129,6 +129,12 @@ def test_the_catalogue_follows_the_deployment_base():
     assert query.parameter("provincie").cls == "https://example.test/kg/def#PublicAuthority"
 
 
+def test_every_query_is_documented(shipped):
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "queries.md").read_text(encoding="utf-8")
+    for query in shipped:
+        assert f"| `{query.name}` |" in docs, query.name
+
+
 def test_at_least_one_query_depends_on_inference_and_says_so(shipped):
     inferred = [q.name for q in shipped if q.inference]
     assert "documenten-per-wet" in inferred
