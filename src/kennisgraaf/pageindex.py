@@ -102,6 +102,7 @@ class PageIndex:
     document_graph: dict[str, str] = field(default_factory=dict)
     text_file: dict[str, str] = field(default_factory=dict)
     document_date: dict[str, str] = field(default_factory=dict)
+    derived_dates: set[str] = field(default_factory=set)  # documents whose date is derived, not printed
     _support: dict[tuple[str, str], list[Evidence]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
@@ -124,6 +125,8 @@ class PageIndex:
                 index.text_file[row["text"].value] = row["file"].value
             if "date" in row:
                 index.document_date[row["document"].value] = row["date"].value
+                if row.get("derived") is not None and row["derived"].value == "true":
+                    index.derived_dates.add(row["document"].value)
         for locs in (*index.locations.values(), *index.by_text.values()):
             locs.sort()
         for evs in index.evidence.values():

@@ -352,3 +352,41 @@ def test_graph_page_and_content(http, built):
     assert len(graph) == built.meta["triples"]["drenthe-2010-pns"]
     assert (PNS, RDF.type, KG.Letter) in graph
     assert http.get("/graph/nonsense", headers={"Accept": "application/json"}).status_code == 404
+
+
+def test_home_tells_derived_dates_from_printed_ones(http, kg):
+    derived = {r["d"] for r in kg.select("SELECT ?d WHERE { ?d kg:derivedDate ?y }")}
+    printed = {r["d"] for r in kg.select("SELECT ?d WHERE { ?d kg:printedDate ?y }")}
+    assert derived and printed
+    page = soup(http.get("/", params={"lang": "nl"}))
+    marked = {}
+    for item in page.select("#documents li"):
+        path = item.a["href"]
+        marked[BASE + "id/" + path.removeprefix("/doc/")] = item.select_one("span.date abbr") is not None
+    assert {d for d, is_marked in marked.items() if is_marked} == derived
+    assert printed <= {d for d, is_marked in marked.items() if not is_marked}
+
+
+PAGES = ["/", "/doc/provincie/drenthe", "/doc/document/mogroep-2015-oproep", "/def", "/graph/reference",
+         "/dumps/", "/.well-known/void", "/doc/taakwijziging/drenthe-2010-pns-breedtesport-afbouwen"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_are_structurally_accessible(http, path):
+    """What a screen reader relies on: language, one h1, named links and controls, scoped headers."""
+    response = http.get(path, headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.html.get("lang") in ("nl", "en")
+    assert len(page.find_all("h1")) == 1
+    levels = [int(h.name[1]) for h in page.find_all(re.compile(r"^h[1-6]$"))]
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    for link in page.find_all("a", href=True):
+        name = link.get_text(strip=True) or link.get("aria-label") or link.get("title")
+        assert name, str(link)[:200]
+    for header in page.select("tbody th"):
+        assert header.get("scope") == "row", str(header)[:200]
+    for svg in page.find_all("svg"):
+        assert svg.get("aria-label") or svg.find("title"), "an SVG needs an accessible name"
+    for element in page.select("[lang]"):
+        assert element["lang"] in ("nl", "en"), element["lang"]

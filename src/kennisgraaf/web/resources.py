@@ -151,7 +151,8 @@ def home() -> Response:
               for name, n in sorted(ctx.dataset.meta["triples"].items())]
     authorities = _instances(str(ctx.uris.kg) + "PublicAuthority", labeller)
     diagram = panels(_queries().select("page-task-changes.rq"), labeller, index.documents())
-    documents = [(labeller.link(d), index.document_date.get(d, "")) for d in index.documents()]
+    documents = [(labeller.link(d), index.document_date.get(d, ""), d in index.derived_dates)
+                 for d in index.documents()]
     body = render_template("resources/home.html", classes=classes, graphs=graphs, documents=documents,
                            authorities=authorities, panels=diagram, meta=ctx.dataset.meta)
     return _finish(Response(body, mimetype=HTML), "/", False, HTML)
