@@ -29,6 +29,15 @@ def test_wheel_bundles_every_input_file(wheel: Path):
                 assert f"kennisgraaf/bundle/{folder}/{path.name}" in names, path
 
 
+def test_wheel_carries_queries_templates_and_static_files(wheel: Path):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    package = REPO / "src" / "kennisgraaf"
+    for folder in ("queries", "sparql", "templates", "static"):
+        for path in (package / folder).rglob("*"):
+            if path.is_file():
+                assert f"kennisgraaf/{path.relative_to(package).as_posix()}" in names, path
+
+
 def test_installed_wheel_validates_the_bundled_data(wheel: Path, tmp_path: Path):
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
