@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from kennisgraaf.vocab import SH
+from kennisgraaf.rdfio import rebase
+from kennisgraaf.validate import load_shapes
+from kennisgraaf.vocab import DEFAULT_BASE, SH
 
 DCTERMS = "http://purl.org/dc/terms/"
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
@@ -232,3 +235,12 @@ def document_ontology(ontology: Graph, shapes: Graph, base: str, lang: str) -> O
         classes=sorted(classes, key=lambda t: t.anchor.lower()),
         properties=sorted(properties, key=lambda t: t.anchor.lower()),
     )
+
+
+def load_ontology_doc(ontology_nt: bytes, shapes_dir: Path, base: str, lang: str) -> OntologyDoc:
+    """Document the ontology (N-Triples of the ontology graph) with the shapes in ``shapes_dir``."""
+    ontology = Graph().parse(data=ontology_nt.decode("utf-8"), format="nt")
+    shapes = load_shapes(shapes_dir)
+    if base != DEFAULT_BASE:
+        shapes = rebase(shapes, DEFAULT_BASE, base)
+    return document_ontology(ontology, shapes, base, lang)

@@ -6,6 +6,7 @@ Everything here is plain data for the templates, assembled from two per-resource
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
@@ -264,3 +265,16 @@ def description_quads(description: Description, inferred_graph: str, *, inferred
         if inferred or row["graph"].value != inferred_graph:
             quads.append(ox.Quad(to_ox(row["subject"]), ox.NamedNode(row["property"].value), subject))
     return quads
+
+
+def suggestions(iri: str, labeller: Labeller, limit: int = 8) -> list[Link]:
+    """Known things close to an unknown ``iri``: similar paths, then labels or paths holding every word."""
+    base = labeller.uris.base
+    paths = {i[len(base):]: i for i in labeller.index.labels if i.startswith(base + "id/")}
+    wanted = iri[len(base):] if iri.startswith(base) else iri
+    close = difflib.get_close_matches(wanted, list(paths), n=limit, cutoff=0.55)
+    words = [w for w in wanted.rsplit("/", 1)[-1].split("-") if len(w) > 2]
+    if words:
+        close += [p for p in sorted(paths) if p not in close
+                  and all(w in (labeller.label(paths[p]) + p).lower() for w in words)][: limit - len(close)]
+    return [labeller.link(paths[p]) for p in close]

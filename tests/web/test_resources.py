@@ -18,6 +18,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kennisgraaf.config import bundled_root
 from kennisgraaf.sources import read_source
+from kennisgraaf.store import StoreError
+from kennisgraaf.web import create_app
 
 BASE = "https://w3id.org/kennisgraaf/"
 ID = Namespace(BASE + "id/")
@@ -390,3 +392,19 @@ def test_pages_are_structurally_accessible(http, path):
         assert svg.get("aria-label") or svg.find("title"), "an SVG needs an accessible name"
     for element in page.select("[lang]"):
         assert element["lang"] in ("nl", "en"), element["lang"]
+
+
+class BusyStore:
+    """A store that is always full: every query is refused with 503."""
+
+    def query(self, text, **kwargs):
+        raise StoreError("busy", 503, {"Retry-After": "2"})
+
+
+def test_a_busy_store_gives_503_with_retry_after(settings, built):
+    client = create_app(settings, dataset=built, store=BusyStore()).test_client()
+    response = client.get("/doc/provincie/drenthe", headers={"Accept": "application/json"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "2"
+    assert response.get_json() == {"ok": False, "error": "busy", "status": 503}
+    assert client.get("/health").status_code == 503

@@ -23,7 +23,7 @@ from kennisgraaf.negotiation import BY_MEDIA_TYPE, HTML, choose_language, choose
 from kennisgraaf.pageindex import IndexCache, PageQueries
 from kennisgraaf.store import StoreError
 from kennisgraaf.void import VoidFacts, collect, describe, serialise_description
-from kennisgraaf.web.errors import UserError
+from kennisgraaf.web.errors import UserError, error_response
 
 bp = Blueprint("dumps", __name__)
 
@@ -70,6 +70,15 @@ def _conditional(response: Response, etag: str, *, vary: tuple[str, ...] = ()) -
     response.cache_control.max_age = 300
     response.vary.update(vary)
     return response.make_conditional(request, accept_ranges=True)
+
+
+@bp.errorhandler(StoreError)
+def _store_failed(exc: StoreError) -> Response:
+    """A busy or slow store is the client's to retry (503/504); anything else is our fault (500)."""
+    if exc.status in (503, 504):
+        return error_response(exc.message, exc.status, exc.headers)
+    current_app.logger.error("page query failed: %s", exc.message)
+    return error_response("internal error: a page query failed", 500)
 
 
 # -- dumps ---------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ IRIs resolve); ``/graph/<name>`` describes and serves one named graph. Decisions
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import threading
 from collections.abc import Callable
@@ -15,7 +14,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
-from rdflib import Graph
 
 from kennisgraaf import __version__
 from kennisgraaf.canonical import serialise
@@ -32,14 +30,13 @@ from kennisgraaf.negotiation import (
     other_language,
     split_extension,
 )
-from kennisgraaf.ontodoc import OntologyDoc, document_ontology
+from kennisgraaf.ontodoc import OntologyDoc, load_ontology_doc
 from kennisgraaf.pageindex import IndexCache, PageIndex, PageQueries
-from kennisgraaf.pages import Description, Labeller, describe, description_quads
-from kennisgraaf.rdfio import rebase
+from kennisgraaf.pages import Description, Labeller, describe, description_quads, suggestions
 from kennisgraaf.sourceview import source_view
-from kennisgraaf.validate import load_shapes
-from kennisgraaf.vocab import DEFAULT_BASE, GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY
-from kennisgraaf.web.errors import UserError
+from kennisgraaf.store import StoreError
+from kennisgraaf.vocab import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from kennisgraaf.web.errors import UserError, error_response
 
 bp = Blueprint("resources", __name__)
 
@@ -138,6 +135,15 @@ def _rdf_response(quads: list, media_type: str) -> Response:
     return Response(body, mimetype=media_type)
 
 
+@bp.errorhandler(StoreError)
+def _store_failed(exc: StoreError) -> Response:
+    """A busy or slow store is the client's to retry (503/504); anything else is our fault (500)."""
+    if exc.status in (503, 504):
+        return error_response(exc.message, exc.status, exc.headers)
+    current_app.logger.error("page query failed: %s", exc.message)
+    return error_response("internal error: a page query failed", 500)
+
+
 # -- home and listings ---------------------------------------------------------------------------
 
 @bp.get("/")
@@ -230,15 +236,7 @@ def _not_found(iri: str) -> Response:
     """404 with suggestions: known things whose path or label is close to what was asked."""
     if not _wants_html():
         raise UserError(f"the dataset says nothing about <{iri}>", 404)
-    index, labeller, base = _index(), _labeller(), _ctx().uris.base
-    paths = {i[len(base):]: i for i in index.labels if i.startswith(base + "id/")}
-    wanted = iri[len(base):]
-    close = difflib.get_close_matches(wanted, list(paths), n=8, cutoff=0.55)
-    words = [w for w in wanted.rsplit("/", 1)[-1].split("-") if len(w) > 2]
-    close += [p for p in sorted(paths) if p not in close and words
-              and all(w in (labeller.label(paths[p]) + p).lower() for w in words)][: 8 - len(close)]
-    suggestions = [labeller.link(paths[p]) for p in close]
-    body = render_template("resources/not_found.html", iri=iri, suggestions=suggestions)
+    body = render_template("resources/not_found.html", iri=iri, suggestions=suggestions(iri, _labeller()))
     return Response(body, status=404, mimetype=HTML)
 
 
@@ -252,17 +250,9 @@ def _ontology_doc(lang: str) -> OntologyDoc:
     docs: dict[str, OntologyDoc] = _shared("pages.ontodoc", dict)
     if lang not in docs:
         ctx = _ctx()
-        ontology = _graph_rdflib(ctx.dataset.graph_iri(GRAPH_ONTOLOGY))
-        shapes = load_shapes(ctx.settings.root_path / "shapes")
-        if ctx.uris.base != DEFAULT_BASE:
-            shapes = rebase(shapes, DEFAULT_BASE, ctx.uris.base)
-        docs[lang] = document_ontology(ontology, shapes, ctx.uris.base, lang)
+        ontology = _dumps().graph(ctx.dataset.graph_iri(GRAPH_ONTOLOGY), BY_EXTENSION["nt"].rdf_format)
+        docs[lang] = load_ontology_doc(ontology, ctx.settings.root_path / "shapes", ctx.uris.base, lang)
     return docs[lang]
-
-
-def _graph_rdflib(graph_iri: str) -> Graph:
-    data = _dumps().graph(graph_iri, BY_EXTENSION["nt"].rdf_format)
-    return Graph().parse(data=data.decode("utf-8"), format="nt")
 
 
 @bp.get("/def")
