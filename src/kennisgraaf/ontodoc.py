@@ -105,6 +105,9 @@ class _Docs:
         if iri.startswith(self.ns):
             local = iri[len(self.ns):]
             return TermLink(iri, f"/def#{local}", _text(self.g, node, RDFS.label, self.lang) or local)
+        base = self.ns.removesuffix("def#")
+        if iri.startswith(base + "id/"):  # a concept of the data (a value list of a shape)
+            return TermLink(iri, "/doc/" + iri[len(base) + 3:], iri[len(base):])
         for ns, prefix in sorted(self.prefixes.items(), key=lambda kv: -len(kv[0])):
             if prefix and iri.startswith(ns):
                 return TermLink(iri, iri, f"{prefix}:{iri[len(ns):]}")
