@@ -62,6 +62,15 @@ class PageQueries:
         return self.store.query(self.text(name), accept=accept, default_graphs=default_graphs).body
 
 
+def is_iri(text: str) -> bool:
+    """Whether ``text`` is a valid absolute IRI (a path from a URL may hold spaces, quotes, braces …)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _iris(bindings: Mapping[str, str] | None) -> dict[str, ox.NamedNode] | None:
     return {k: ox.NamedNode(v) for k, v in bindings.items()} if bindings else None
 

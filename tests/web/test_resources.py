@@ -263,6 +263,13 @@ def test_unknown_resource_gets_a_404_page_with_suggestions(http):
     assert "/doc/provincie/drenthe" in suggestions
 
 
+@pytest.mark.parametrize("path", ["/doc/a%20b", "/doc/a%3Eb", "/id/a%7Bb", "/doc/a%22b.ttl"])
+def test_paths_that_are_no_iri_are_404_not_500(http, path):
+    response = http.get(path, headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.json()["ok"] is False
+
+
 def test_unknown_resource_for_machines_is_the_json_error_shape(http):
     response = http.get("/doc/provincie/drent", headers={"Accept": "text/turtle"})
     assert response.status_code == 404

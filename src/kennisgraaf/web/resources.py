@@ -31,7 +31,7 @@ from kennisgraaf.negotiation import (
     split_extension,
 )
 from kennisgraaf.ontodoc import OntologyDoc, load_ontology_doc
-from kennisgraaf.pageindex import IndexCache, PageIndex, PageQueries
+from kennisgraaf.pageindex import IndexCache, PageIndex, PageQueries, is_iri
 from kennisgraaf.pages import Description, Labeller, describe, description_quads, suggestions
 from kennisgraaf.sourceview import source_view
 from kennisgraaf.store import StoreError
@@ -174,6 +174,8 @@ def listing() -> Response:
     labeller = _labeller()
     class_iri = request.args.get("class", "")
     if class_iri:
+        if not is_iri(class_iri):
+            raise UserError(f"not an IRI: {class_iri!r}", 400)
         items = _instances(class_iri, labeller)
         body = render_template("resources/listing.html", cls=labeller.link(class_iri), items=items)
         return Response(body, mimetype=HTML)
@@ -187,7 +189,7 @@ def identifier(rest: str) -> Response:
     """303 See Other from the thing's IRI to the page about it (if the dataset knows the thing)."""
     stem, fmt = split_extension(rest)  # a pasted IRI with an extension still finds its twin
     iri = _ctx().uris.base + "id/" + stem
-    if not _queries().ask("page-exists.rq", {"resource": iri}):
+    if not is_iri(iri) or not _queries().ask("page-exists.rq", {"resource": iri}):
         return _not_found(iri)
     path = "/doc/" + stem + (f".{fmt.extension}" if fmt else "")
     target = path + (("?" + request.query_string.decode()) if request.query_string else "")
@@ -202,6 +204,8 @@ def resource(rest: str) -> Response:
     media_type = _negotiate(fmt)
     ctx = _ctx()
     iri = ctx.uris.base + "id/" + stem
+    if not is_iri(iri):
+        return _not_found(iri)
     lang = _lang()
     description = describe(iri, _queries(), _index(), ctx.uris, lang, ctx.dataset.inferred_graph_iri())
     if not description.exists:
