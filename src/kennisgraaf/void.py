@@ -61,6 +61,7 @@ class VoidFacts:
     years: list[int]
     documents: list[str]
     ontology: dict[str, str] = field(default_factory=dict)
+    graph_triples: dict[str, int] = field(default_factory=dict)
 
 
 def _ints(row: dict) -> dict[str, int]:
@@ -73,7 +74,7 @@ def namespace(iri: str) -> str:
     return iri[: cut + 1]
 
 
-def collect(queries: PageQueries, documents: list[str]) -> VoidFacts:
+def collect(queries: PageQueries, documents: list[str], graph_triples: dict[str, int]) -> VoidFacts:
     """Counts, classes, vocabularies and dates of the dataset."""
     counts = _ints(queries.select("void-counts.rq")[0])
     asserted = _ints(queries.select("void-counts.rq", asserted=True)[0])
@@ -84,7 +85,8 @@ def collect(queries: PageQueries, documents: list[str]) -> VoidFacts:
     years = sorted({int(r["date"].value[:4]) for r in queries.select("void-dates.rq") if r["date"].value[:4].isdigit()})
     rows = queries.select("void-ontology.rq")
     ontology = {k: v.value for k, v in rows[0].items()} if rows else {}
-    return VoidFacts(counts, asserted, entities, classes, vocabularies, years, documents, ontology)
+    return VoidFacts(counts, asserted, entities, classes, vocabularies, years, documents, ontology,
+                     dict(graph_triples))
 
 
 def describe(facts: VoidFacts, dataset: BuiltDataset, dumps: list[Dump]) -> Graph:
@@ -149,8 +151,9 @@ def describe(facts: VoidFacts, dataset: BuiltDataset, dumps: list[Dump]) -> Grap
 def serialise_description(graph: Graph, rdf_format: ox.RdfFormat, base: str) -> bytes:
     """Canonical bytes of the description (blank nodes labelled by what they describe)."""
     labels = blank_node_labels([graph])
-    prefixes = {**UriStrategy(base).prefixes(), "spdx": str(SPDX), "void": str(VOID), "dcat": str(DCAT),
-                "sd": str(SD)}
+    # No id: prefix: its slashes would be escaped (id:document\/…) in every example resource.
+    prefixes = {**{k: v for k, v in UriStrategy(base).prefixes().items() if k != "id"},
+                "spdx": str(SPDX), "void": str(VOID), "dcat": str(DCAT), "sd": str(SD)}
     return serialise(graph_quads(graph, None, labels), rdf_format, prefixes)
 
 
@@ -178,6 +181,12 @@ def _statistics(g: Graph, ds: URIRef, base: str, facts: VoidFacts) -> None:
     g.add((asserted, VOID.triples, Literal(facts.asserted_counts["triples"])))
     g.add((asserted, RDFS.label, Literal("zonder OWL-RL-afleidingen", lang="nl")))
     g.add((asserted, RDFS.label, Literal("without OWL-RL inferences", lang="en")))
+    for name, count in sorted(facts.graph_triples.items()):
+        subset = BNode("graph-" + name)
+        g.add((ds, VOID.subset, subset))
+        g.add((subset, RDF.type, VOID.Dataset))
+        g.add((subset, SD.name, URIRef(base + "graph/" + name)))
+        g.add((subset, VOID.triples, Literal(count)))
     for iri, count in sorted(facts.classes):
         part = BNode("class-" + iri)
         g.add((ds, VOID.classPartition, part))

@@ -167,6 +167,10 @@ def test_void_description(http, built, kg, exported):
     partitions = {graph.value(p, VOID["class"]): int(graph.value(p, VOID.entities))
                   for p in graph.objects(ds, VOID.classPartition)}
     assert partitions[URIRef(base + "def#Document")] == documents
+    subsets = {graph.value(s, URIRef("http://www.w3.org/ns/sparql-service-description#name")):
+               int(graph.value(s, VOID.triples)) for s in graph.objects(ds, VOID.subset)}
+    for name, count in built.meta["triples"].items():
+        assert subsets[URIRef(built.graph_iri(name))] == count
     rights = " ".join(str(o) for r in graph.objects(ds, DCTERMS.rights) for o in graph.objects(r, None))
     assert "EUPL-1.2" in rights and "CC BY 4.0" in rights
     checksums = {}

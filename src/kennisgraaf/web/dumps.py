@@ -156,7 +156,7 @@ def graph_store() -> Response:
 def _void_facts() -> VoidFacts:
     def build() -> VoidFacts:
         index = _shared("pages.index", lambda: IndexCache(_queries())).get()
-        return collect(_queries(), index.documents())
+        return collect(_queries(), index.documents(), _ctx().dataset.meta["triples"])
 
     return _shared("void.facts", build)
 
