@@ -2,7 +2,7 @@
 
 SELECT and ASK results: SPARQL JSON, SPARQL XML, CSV and TSV; CONSTRUCT and DESCRIBE results:
 Turtle, N-Triples, JSON-LD and RDF/XML. The serialisers of solutions are our own (not
-pyoxigraph's) because they must stop at the result limit; ``tests/test_formats_serialise.py``
+pyoxigraph's) because they must stop at the result limit; ``tests/test_formats.py``
 checks them against pyoxigraph's. Importing this module loads no web framework: the query
 workers use it.
 """

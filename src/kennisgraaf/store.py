@@ -7,7 +7,7 @@ the query's FROM / FROM NAMED, else the default graph: the materialised union, o
 union when ``asserted``; named graphs: the real graphs, never the unions), and a time limit.
 
 :class:`EmbeddedStore` runs queries in a pool of worker processes that each hold the dataset in
-pyoxigraph (:mod:`kennisgraaf.workers`); the remote store is in :mod:`kennisgraaf.remote`, and
+pyoxigraph (:mod:`kennisgraaf.pool`, :mod:`kennisgraaf.workers`); the remote store is in :mod:`kennisgraaf.remote`, and
 :func:`kennisgraaf.backend.open_store` picks one from the settings.
 """
 
@@ -24,8 +24,9 @@ import pyoxigraph as ox
 from kennisgraaf import formats
 from kennisgraaf.dataset import BuiltDataset
 from kennisgraaf.guard import Admitted, GuardError, Limits, admit, check_graphs, query_form
+from kennisgraaf.pool import PoolBusy, WorkerFailed, WorkerPool, WorkerTimeout
 from kennisgraaf.vocab import UriStrategy
-from kennisgraaf.workers import Job, PoolBusy, WorkerFailed, WorkerPool, WorkerSpec, WorkerTimeout
+from kennisgraaf.workers import Job, WorkerSpec
 
 SPARQL_JSON = formats.SPARQL_JSON
 

@@ -1,16 +1,18 @@
-"""Query worker processes: each holds the dataset in its own pyoxigraph store (DESIGN §6).
+"""Query worker processes: each holds the dataset in pyoxigraph (DESIGN §6). This is the child side.
 
 pyoxigraph has no query time limit and crashes the interpreter on some inputs, so queries run in
-child processes: one that overruns its time limit is killed (SIGKILL) and replaced, and one that
-crashes costs that worker only. The pool keeps ``warm`` workers ready and starts more on demand,
-up to ``limit``, so a heavy query never makes a light one wait for a worker.
+worker processes (the pool that runs them lives in :mod:`kennisgraaf.pool`): one that overruns
+its time limit is killed and replaced, one that crashes costs only itself.
 
-Workers are plain subprocesses (running :func:`main`) talking over a socket pair,
-not ``multiprocessing`` children: those re-import the parent's ``__main__``. At start a worker
-moves into a network namespace of its own where it can (no interface: a second fence, after the
-guard, against SERVICE calls leaving the machine) and limits its address space; an alarm asks the
-kernel to end it a little after each job's time limit (so a worker never outlives a dead parent for
-long). This module imports only the standard library and pyoxigraph.
+Workers are forked from a *fork server*: one process, started as ``python -c … main(...)`` (not
+with ``multiprocessing``, which re-imports the parent's ``__main__``), that loads the store once,
+moves into a network namespace of its own where the kernel allows it (no interface: a second
+fence, after the guard, against SERVICE calls leaving the machine) and limits its address space.
+Forking it gives a ready worker in milliseconds, also when heavy queries keep the CPUs busy, and
+the workers share the store's memory until they write to it. The fork server stays
+single-threaded, which is what makes forking it safe. Each worker asks the kernel to end it a
+little after each job's time limit (SIGALRM), so none outlives a dead parent for long.
+This module imports only the standard library, pyoxigraph and :mod:`kennisgraaf.formats`.
 """
 
 from __future__ import annotations
@@ -22,11 +24,8 @@ import os
 import resource
 import signal
 import socket
-import subprocess
+import struct
 import sys
-import threading
-import time
-import weakref
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -38,11 +37,12 @@ from kennisgraaf import formats
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 ALARM_GRACE = 5  # seconds past a job's time limit before a worker ends itself
+FORK = b"F"
 
 
 @dataclass(frozen=True)
 class WorkerSpec:
-    """How a worker loads its store and reads queries."""
+    """How the fork server loads its store and its workers read queries."""
 
     quads_file: str
     inferred_graph: str
@@ -64,21 +64,6 @@ class Job:
     substitutions: dict[str, Any]
     result_limit: int
     timeout: float = 10.0
-
-
-class WorkerFailed(Exception):
-    """The worker died (or could not start) while it held the query."""
-
-
-class WorkerTimeout(Exception):
-    """The query overran its time limit; its worker was killed."""
-
-
-class PoolBusy(Exception):
-    """No worker became free before the deadline."""
-
-
-# --- the worker process -----------------------------------------------------------------------
 
 
 def load_store(spec: WorkerSpec) -> ox.Store:
@@ -163,21 +148,42 @@ def isolate_network() -> bool:
 
 
 def main(argv: list[str]) -> None:
-    """Worker entry point; ``argv`` holds the socket's file descriptor (the spec is the first message)."""
-    conn = Connection(int(argv[0]))
-    spec = WorkerSpec(**json.loads(conn.recv_bytes()))
+    """Fork server: ``argv`` is the control socket's file descriptor and the spec as JSON.
+
+    It answers ``ready`` with its pid and whether the network is isolated, then forks a worker for
+    every ``F`` byte it reads and sends back the worker's pid and socket (SCM_RIGHTS).
+    """
+    control = socket.socket(fileno=int(argv[0]))
+    spec = WorkerSpec(**json.loads(argv[1]))
     isolated = spec.isolate_network and isolate_network()
     if spec.memory_mb:
         limit = spec.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     store = load_store(spec)
-    conn.send(("ready", os.getpid(), isolated))
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
+    control.sendall(json.dumps({"pid": os.getpid(), "isolated": isolated}).encode() + b"\n")
+    while control.recv(1) == FORK:
+        mine, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            theirs.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            _serve(Connection(mine.detach()), store, spec)
+            os._exit(0)
+        mine.close()
+        socket.send_fds(control, [struct.pack("!i", pid)], [theirs.fileno()])
+        theirs.close()
+
+
+def _serve(conn: Connection, store: ox.Store, spec: WorkerSpec) -> None:
+    """A worker's loop: one job at a time until the pool closes the socket."""
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        # The kernel ends this worker a little after the job's time limit even if the parent is gone
+        # The kernel ends this worker a little after the job's time limit even if the pool is gone
         # (SIGALRM's default action terminates the process, also while pyoxigraph's Rust code runs).
         signal.alarm(math.ceil(job.timeout) + ALARM_GRACE)
         reply = execute(store, spec, job)
@@ -185,171 +191,7 @@ def main(argv: list[str]) -> None:
         conn.send(reply)
 
 
-# --- the pool (in the app process) -------------------------------------------------------------
-
-
-@dataclass
-class Worker:
-    process: subprocess.Popen[bytes]
-    conn: Connection
-    isolated: bool = False
-
-
-class WorkerPool:
-    """Worker processes for one dataset; :meth:`run` is safe to call from many threads."""
-
-    def __init__(self, spec: WorkerSpec, *, warm: int = 2, limit: int = 16, start_timeout: float = 60.0) -> None:
-        self.spec = spec
-        self.warm = max(1, warm)
-        self.limit = max(self.warm, limit)
-        self.start_timeout = start_timeout
-        self._idle: list[Worker] = []
-        self._count = 0
-        self._closed = False
-        self._cond = threading.Condition()
-        self._live: set[subprocess.Popen[bytes]] = set()
-        self.network_isolated: bool | None = None
-        self._finalizer = weakref.finalize(self, _kill_all, self._live)
-
-    def warm_up(self) -> None:
-        """Start the warm workers now (otherwise the first query does)."""
-        threads = [threading.Thread(target=self._top_up_one) for _ in range(self.warm - self._count)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-
-    def run(self, job: Job, timeout: float) -> tuple:
-        """Run ``job`` in a worker and return its reply; kill the worker if it overruns ``timeout``."""
-        deadline = time.monotonic() + timeout
-        worker = self._acquire(deadline)
-        try:
-            worker.conn.send(job)
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not worker.conn.poll(remaining):
-                self._discard(worker)
-                raise WorkerTimeout
-            reply = worker.conn.recv()
-        except (EOFError, OSError) as exc:
-            self._discard(worker)
-            raise WorkerFailed(str(exc)) from None
-        except BaseException:
-            self._discard(worker)
-            raise
-        self._release(worker)
-        return reply
-
-    def close(self) -> None:
-        """Stop every worker."""
-        with self._cond:
-            self._closed = True
-            self._idle.clear()
-            self._cond.notify_all()
-        self._finalizer()
-
-    @property
-    def size(self) -> int:
-        """Live workers (idle, busy or starting)."""
-        return self._count
-
-    def _acquire(self, deadline: float) -> Worker:
-        with self._cond:
-            while True:
-                if self._closed:
-                    raise WorkerFailed("the worker pool is closed")
-                if self._idle:
-                    return self._idle.pop()
-                if self._count < self.limit:
-                    self._count += 1
-                    break
-                if not self._cond.wait(max(0.0, deadline - time.monotonic())) and time.monotonic() >= deadline:
-                    raise PoolBusy
-        try:
-            return self._spawn(min(self.start_timeout, max(0.5, deadline - time.monotonic())))
-        except BaseException:
-            with self._cond:
-                self._count -= 1
-                self._cond.notify()
-            raise
-
-    def _release(self, worker: Worker) -> None:
-        with self._cond:
-            if not self._closed and len(self._idle) < self.warm:
-                self._idle.append(worker)
-                self._cond.notify()
-                return
-            self._count -= 1
-            self._cond.notify()
-        self._stop(worker)
-
-    def _discard(self, worker: Worker) -> None:
-        self._stop(worker)
-        with self._cond:
-            self._count -= 1
-            self._cond.notify()
-            closed = self._closed
-        if not closed:
-            threading.Thread(target=self._top_up_one, daemon=True).start()
-
-    def _top_up_one(self) -> None:
-        with self._cond:
-            if self._closed or self._count >= self.warm:
-                return
-            self._count += 1
-        try:
-            worker = self._spawn(self.start_timeout)
-        except WorkerFailed:
-            with self._cond:
-                self._count -= 1
-            return
-        self._release(worker)
-
-    def _spawn(self, timeout: float) -> Worker:
-        parent, child = socket.socketpair()
-        try:
-            process = subprocess.Popen(
-                [sys.executable, "-c", "import sys; from kennisgraaf.workers import main; main(sys.argv[1:])",
-                 str(child.fileno())],
-                pass_fds=(child.fileno(),),
-                stdin=subprocess.DEVNULL,
-                close_fds=True,
-            )
-        finally:
-            child.close()
-        self._live.add(process)
-        conn = Connection(parent.detach())
-        worker = Worker(process, conn)
-        try:
-            conn.send_bytes(json.dumps(asdict(self.spec)).encode("utf-8"))
-            if not conn.poll(timeout):
-                raise WorkerFailed("a query worker did not start in time")
-            ready = conn.recv()
-        except (EOFError, OSError) as exc:
-            self._stop(worker)
-            raise WorkerFailed(f"a query worker failed to start: {exc}") from None
-        except WorkerFailed:
-            self._stop(worker)
-            raise
-        worker.isolated = bool(ready[2])
-        self.network_isolated = worker.isolated if self.network_isolated is None else (
-            self.network_isolated and worker.isolated)
-        return worker
-
-    def _stop(self, worker: Worker) -> None:
-        if worker.process.poll() is None:
-            worker.process.kill()
-        worker.conn.close()
-        self._live.discard(worker.process)
-        threading.Thread(target=worker.process.wait, daemon=True).start()
-
-
-def _kill_all(processes: set[subprocess.Popen[bytes]]) -> None:
-    for process in list(processes):
-        if process.poll() is None:
-            process.kill()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # pragma: no cover
-            pass
-    processes.clear()
-
+def start_command(fd: int, spec: WorkerSpec) -> list[str]:
+    """The command line that starts a fork server on socket ``fd``."""
+    return [sys.executable, "-c", "import sys; from kennisgraaf.workers import main; main(sys.argv[1:])",
+            str(fd), json.dumps(asdict(spec))]

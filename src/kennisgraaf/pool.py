@@ -1,0 +1,267 @@
+"""The pool of query workers, in the app process (the workers themselves: :mod:`kennisgraaf.workers`).
+
+:meth:`WorkerPool.run` hands a job to an idle worker and waits at most the job's time limit; a
+worker that overruns is killed (SIGKILL) and replaced. ``warm`` workers are kept ready; when none
+is idle the pool forks another (up to ``limit``), and it keeps one spare forking while the last
+idle worker is busy, so a heavy query never makes a light one wait. A worker that has run for
+more than a moment is reniced, so that light queries and new forks get the CPU first.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from kennisgraaf.workers import FORK, Job, WorkerSpec, start_command
+
+RENICE_AFTER = 0.25  # seconds
+NICENESS = 10
+
+
+class WorkerFailed(Exception):
+    """The worker died (or could not start) while it held the query."""
+
+
+class WorkerTimeout(Exception):
+    """The query overran its time limit; its worker was killed."""
+
+
+class PoolBusy(Exception):
+    """No worker became free before the deadline."""
+
+
+@dataclass
+class Worker:
+    pid: int
+    conn: Connection
+    niced: bool = False
+
+
+class ForkServer:
+    """The process that loads the store once and forks workers from it."""
+
+    def __init__(self, spec: WorkerSpec, timeout: float) -> None:
+        control, theirs = socket.socketpair()
+        try:
+            self.process = subprocess.Popen(start_command(theirs.fileno(), spec), pass_fds=(theirs.fileno(),),
+                                            stdin=subprocess.DEVNULL)
+        finally:
+            theirs.close()
+        self.control = control
+        self.lock = threading.Lock()
+        control.settimeout(timeout)
+        try:
+            with control.makefile("rb") as reader:
+                ready = json.loads(reader.readline())
+        except (OSError, ValueError) as exc:
+            self.close()
+            raise WorkerFailed(f"the query fork server did not start: {exc}") from None
+        control.settimeout(None)
+        self.isolated = bool(ready["isolated"])
+
+    def fork(self) -> Worker:
+        with self.lock:
+            try:
+                self.control.sendall(FORK)
+                data, fds, _, _ = socket.recv_fds(self.control, 4, 1)
+            except OSError as exc:
+                raise WorkerFailed(f"the query fork server failed: {exc}") from None
+        if len(data) != 4 or not fds:
+            raise WorkerFailed("the query fork server stopped")
+        return Worker(struct.unpack("!i", data)[0], Connection(fds[0]))
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def close(self) -> None:
+        self.control.close()
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+
+class WorkerPool:
+    """Worker processes for one dataset; :meth:`run` is safe to call from many threads."""
+
+    def __init__(self, spec: WorkerSpec, *, warm: int = 2, limit: int = 16, start_timeout: float = 60.0) -> None:
+        self.spec = spec
+        self.warm = max(1, warm)
+        self.limit = max(self.warm, limit)
+        self.start_timeout = start_timeout
+        self._server: ForkServer | None = None
+        self._server_lock = threading.Lock()
+        self._idle: list[Worker] = []
+        self._count = 0  # live workers: idle, busy and forking
+        self._starting = 0
+        self._waiting = 0
+        self._closed = False
+        self._cond = threading.Condition()
+        self._live: dict[int, Worker] = {}
+        self._holder: list[ForkServer | None] = [None]  # shared with the finalizer
+        self._finalizer = weakref.finalize(self, _shut_down, self._live, self._holder)
+
+    @property
+    def network_isolated(self) -> bool | None:
+        """Whether the workers have no network (None before the first worker starts)."""
+        return self._server.isolated if self._server is not None else None
+
+    def warm_up(self, timeout: float = 60.0) -> None:
+        """Start the fork server and the warm workers now (otherwise the first query does)."""
+        self._fork_server()
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._count < self.warm:
+                self._grow()
+            while len(self._idle) < self.warm and time.monotonic() < deadline and not self._closed:
+                self._cond.wait(0.1)
+
+    def run(self, job: Job, timeout: float) -> tuple:
+        """Run ``job`` in a worker and return its reply; kill the worker if it overruns ``timeout``."""
+        deadline = time.monotonic() + timeout
+        worker = self._acquire(deadline)
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(min(RENICE_AFTER, max(0.0, deadline - time.monotonic()))):
+                worker.niced = _renice(worker.pid, NICENESS)
+                if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                    self._discard(worker)
+                    raise WorkerTimeout
+            reply = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            self._discard(worker)
+            raise WorkerFailed(str(exc)) from None
+        except BaseException:
+            self._discard(worker)
+            raise
+        self._release(worker)
+        return reply
+
+    def pids(self) -> set[int]:
+        """Process ids of the live workers."""
+        return set(self._live)
+
+    def close(self) -> None:
+        """Stop every worker and the fork server."""
+        with self._cond:
+            self._closed = True
+            self._idle.clear()
+            self._cond.notify_all()
+        self._finalizer()
+
+    def _fork_server(self) -> ForkServer:
+        with self._server_lock:
+            if self._server is None or not self._server.alive():
+                if self._server is not None:
+                    self._server.close()
+                self._server = ForkServer(self.spec, self.start_timeout)
+                self._holder[0] = self._server
+            return self._server
+
+    def _acquire(self, deadline: float) -> Worker:
+        """An idle worker; when none is idle, fork one (in the background) and take the first one free."""
+        with self._cond:
+            self._waiting += 1
+            try:
+                while True:
+                    if self._closed:
+                        raise WorkerFailed("the worker pool is closed")
+                    if self._idle:
+                        worker = self._idle.pop()
+                        if not self._idle and not self._starting:
+                            self._grow()  # a spare for the next query, forked while this one runs
+                        return worker
+                    if self._starting < self._waiting:
+                        self._grow()
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise PoolBusy
+                    self._cond.wait(remaining)
+            finally:
+                self._waiting -= 1
+
+    def _grow(self) -> None:
+        """Fork one more worker in the background if the limit allows (call with the lock held)."""
+        if self._closed or self._count >= self.limit:
+            return
+        self._count += 1
+        self._starting += 1
+        threading.Thread(target=self._start_one, daemon=True).start()
+
+    def _start_one(self) -> None:
+        try:
+            worker = self._fork_server().fork()
+        except WorkerFailed:
+            with self._cond:
+                self._count -= 1
+                self._starting -= 1
+                self._cond.notify_all()
+            return
+        with self._cond:
+            self._starting -= 1
+            self._live[worker.pid] = worker
+            if not self._closed and (self._waiting or len(self._idle) < self.warm):
+                self._idle.append(worker)
+                self._cond.notify()
+                return
+            self._count -= 1
+        self._stop(worker)
+
+    def _release(self, worker: Worker) -> None:
+        if worker.niced:  # back to normal priority, or (without the right to lower niceness) retired
+            worker.niced = not _renice(worker.pid, 0)
+        with self._cond:
+            if not worker.niced and not self._closed and (self._waiting or len(self._idle) < self.warm):
+                self._idle.append(worker)
+                self._cond.notify()
+                return
+            self._count -= 1
+            if self._count < self.warm or self._waiting:
+                self._grow()
+        self._stop(worker)
+
+    def _discard(self, worker: Worker) -> None:
+        self._stop(worker)
+        with self._cond:
+            self._count -= 1
+            if self._count < self.warm:
+                self._grow()
+            self._cond.notify()
+
+    def _stop(self, worker: Worker) -> None:
+        _kill(worker.pid)
+        worker.conn.close()
+        self._live.pop(worker.pid, None)
+
+
+def _renice(pid: int, niceness: int) -> bool:
+    """Set a worker's niceness; False if that is not allowed (lowering needs privileges) or it is gone."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, niceness)
+    except OSError:
+        return False
+    return True
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _shut_down(live: dict[int, Worker], holder: list[ForkServer | None]) -> None:
+    for pid, worker in list(live.items()):
+        _kill(pid)
+        worker.conn.close()
+    live.clear()
+    if holder[0] is not None:
+        holder[0].close()
