@@ -191,7 +191,10 @@ class Http:
         elif data is not None:
             kwargs["data"] = data
         reply = self._client.open(path, method=method, **kwargs)
-        return HttpResponse(reply.status_code, Headers(list(reply.headers.items())), reply.get_data())
+        try:
+            return HttpResponse(reply.status_code, Headers(list(reply.headers.items())), reply.get_data())
+        finally:
+            reply.close()  # file responses (static files) hold their file open until closed
 
     def get(self, path: str, **kwargs: Any) -> HttpResponse:
         return self.request("GET", path, **kwargs)
