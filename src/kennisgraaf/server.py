@@ -33,9 +33,11 @@ def create_server(app: Callable[..., Any], settings: Settings) -> Any:
         port=settings.port,
         threads=settings.threads,
         ident="kennisgraaf",
-        # A request body larger than this is refused by waitress itself (413) before the app runs.
-        max_request_body_size=settings.max_query_bytes + 65536,
-        max_request_header_size=settings.max_query_bytes + 65536,
+        # Larger requests are refused by waitress itself before the app runs; a query percent-encoded
+        # in a URL or form takes up to three times its size, so the app still sees every query up to
+        # its own limit and answers 413 with a reason.
+        max_request_body_size=3 * settings.max_query_bytes + 65536,
+        max_request_header_size=3 * settings.max_query_bytes + 65536,
         # Idle connections are closed after this many seconds; half-open clients cost a socket only.
         channel_timeout=max(30, int(settings.query_timeout) + 20),
         connection_limit=1000,

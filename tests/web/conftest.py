@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +64,10 @@ class LiveServer:
         """Absolute URL of ``path`` on this server."""
         return self.url + path
 
+    def stop(self) -> None:
+        """Terminate the process (again: a no-op)."""
+        stop_server(self)
+
 
 def start_server(settings: Settings, *args: str, env: Mapping[str, str] | None = None) -> LiveServer:
     """Start ``kennisgraaf serve -p 0`` with ``settings``' cache dir; return once it listens.
@@ -110,6 +114,8 @@ def start_server(settings: Settings, *args: str, env: Mapping[str, str] | None =
 
 def stop_server(server: LiveServer) -> None:
     """Terminate the server process (SIGTERM, then kill)."""
+    if server.process.returncode is not None:
+        return
     server.session.close()
     server.process.terminate()
     try:
@@ -129,6 +135,31 @@ def live_server(settings: Settings, built: BuiltDataset) -> Iterator[LiveServer]
     server = start_server(settings)
     yield server
     stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def serve_process(settings: Settings, built: BuiltDataset) -> Iterator[Callable[..., LiveServer]]:
+    """Start more ``kennisgraaf serve -p 0`` processes, e.g. with other limits: ``serve_process("--timeout", "1")``.
+
+    Stop one early with ``server.stop()``; any still running stop at the end of the session.
+    """
+    started: list[LiveServer] = []
+
+    def start(*args: str, env: Mapping[str, str] | None = None) -> LiveServer:
+        server = start_server(settings, *args, env=env)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def http_on() -> Callable[[Flask | LiveServer], Http]:
+    """The ``http`` request API on another app (in-process) or server process."""
+    return lambda target: Http("client", client=target.test_client()) if isinstance(target, Flask) else Http(
+        "server", server=target)
 
 
 @dataclass
