@@ -9,13 +9,11 @@ docs/pages.md.
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from kennisgraaf import __version__
 from kennisgraaf.dumpfiles import DUMP_SPECS, GZIP_MEDIA_TYPE, SPECS_BY_NAME, Dump, DumpCache, known_graphs
@@ -23,24 +21,15 @@ from kennisgraaf.negotiation import BY_MEDIA_TYPE, HTML, choose_language, choose
 from kennisgraaf.pageindex import IndexCache, PageQueries
 from kennisgraaf.store import StoreError
 from kennisgraaf.void import VoidFacts, collect, describe, serialise_description
-from kennisgraaf.web.errors import UserError, error_response
+from kennisgraaf.web.errors import UserError
+from kennisgraaf.web.state import context as _ctx
+from kennisgraaf.web.state import shared as _shared
 
 bp = Blueprint("dumps", __name__)
 
 RDF_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
-_LOCK = threading.RLock()
 
 
-def _ctx() -> Any:
-    return current_app.extensions["kennisgraaf"]
-
-
-def _shared(key: str, factory: Callable[[], Any]) -> Any:
-    extras = _ctx().extras
-    if key not in extras:
-        with _LOCK:
-            extras.setdefault(key, factory())
-    return extras[key]
 
 
 def _dumps() -> DumpCache:
@@ -72,13 +61,6 @@ def _conditional(response: Response, etag: str, *, vary: tuple[str, ...] = ()) -
     return response.make_conditional(request, accept_ranges=True)
 
 
-@bp.errorhandler(StoreError)
-def _store_failed(exc: StoreError) -> Response:
-    """A busy or slow store is the client's to retry (503/504); anything else is our fault (500)."""
-    if exc.status in (503, 504):
-        return error_response(exc.message, exc.status, exc.headers)
-    current_app.logger.error("page query failed: %s", exc.message)
-    return error_response("internal error: a page query failed", 500)
 
 
 # -- dumps ---------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from flask import Flask, Response, jsonify, render_template, request
 from jinja2 import TemplateNotFound
 from werkzeug.exceptions import HTTPException
 
+from kennisgraaf.store import StoreError
+
 
 class UserError(Exception):
     """An error caused by the request, shown to the user with its status."""
@@ -52,6 +54,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(UserError)
     def handle_user_error(exc: UserError) -> Response:
         return error_response(exc.message, exc.status, exc.headers)
+
+    @app.errorhandler(StoreError)
+    def handle_store_error(exc: StoreError) -> Response:
+        # A busy or slow store is the client's to retry (503/504); anything else is our fault (500).
+        # The SPARQL blueprint has its own handler: there a store error is usually the query's fault.
+        if exc.status in (503, 504):
+            return error_response(exc.message, exc.status, exc.headers)
+        app.logger.error("query failed: %s", exc.message)
+        return error_response("internal error: a query failed", 500)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(exc: HTTPException) -> Response:

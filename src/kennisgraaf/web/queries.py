@@ -8,13 +8,11 @@ carry their evidence, linked to the quote on the document page. Decisions: docs/
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from flask.blueprints import BlueprintSetupState
 
 from kennisgraaf.catalogue import BoundQuery, CannedQuery, Catalogue, ParameterError, UnknownQuery
@@ -33,23 +31,14 @@ from kennisgraaf.queryresults import (
 )
 from kennisgraaf.store import SPARQL_JSON, QueryResult, StoreError, parse_json_rows
 from kennisgraaf.web.errors import UserError, error_response
+from kennisgraaf.web.state import context as _ctx
+from kennisgraaf.web.state import shared as _shared
 
 # The templates live in the package's templates/ (beside web/), whatever the app's own folder is.
 bp = Blueprint("queries", __name__, template_folder=str(Path(__file__).resolve().parent.parent / "templates"))
-_LOCK = threading.Lock()
 TRUE, FALSE = ("true", "1"), ("false", "0", "")
 
 
-def _ctx() -> Any:
-    return current_app.extensions["kennisgraaf"]
-
-
-def _shared(key: str, factory: Callable[[], Any]) -> Any:
-    extras = _ctx().extras
-    if key not in extras:
-        with _LOCK:
-            extras.setdefault(key, factory())
-    return extras[key]
 
 
 @bp.record_once

@@ -8,12 +8,10 @@ IRIs resolve); ``/graph/<name>`` describes and serves one named graph. Decisions
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request
 
 from kennisgraaf import __version__
 from kennisgraaf.canonical import serialise
@@ -34,28 +32,18 @@ from kennisgraaf.ontodoc import OntologyDoc, load_ontology_doc
 from kennisgraaf.pageindex import IndexCache, PageIndex, PageQueries, is_iri
 from kennisgraaf.pages import Description, Labeller, describe, description_quads, suggestions
 from kennisgraaf.sourceview import source_view
-from kennisgraaf.store import StoreError
 from kennisgraaf.vocab import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY
-from kennisgraaf.web.errors import UserError, error_response
+from kennisgraaf.web.errors import UserError
+from kennisgraaf.web.state import context as _ctx
+from kennisgraaf.web.state import shared as _shared
 
 bp = Blueprint("resources", __name__)
 
 
 # -- shared state and request helpers -------------------------------------------------------------
 
-def _ctx() -> Any:
-    return current_app.extensions["kennisgraaf"]
 
 
-def _shared(key: str, factory: Callable[[], Any]) -> Any:
-    extras = _ctx().extras
-    if key not in extras:
-        with _LOCK:
-            extras.setdefault(key, factory())
-    return extras[key]
-
-
-_LOCK = threading.RLock()
 
 
 def _queries() -> PageQueries:
@@ -135,13 +123,6 @@ def _rdf_response(quads: list, media_type: str) -> Response:
     return Response(body, mimetype=media_type)
 
 
-@bp.errorhandler(StoreError)
-def _store_failed(exc: StoreError) -> Response:
-    """A busy or slow store is the client's to retry (503/504); anything else is our fault (500)."""
-    if exc.status in (503, 504):
-        return error_response(exc.message, exc.status, exc.headers)
-    current_app.logger.error("page query failed: %s", exc.message)
-    return error_response("internal error: a page query failed", 500)
 
 
 # -- home and listings ---------------------------------------------------------------------------
