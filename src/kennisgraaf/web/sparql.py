@@ -27,6 +27,7 @@ bp = Blueprint("sparql", __name__)
 
 QUERY_TYPES = ("application/sparql-query", "application/x-www-form-urlencoded")
 TRUE, FALSE = {"", "1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+FORMAT_PARAMS = ("format", "output", "results")
 CORS_EXPOSED = "X-Result-Truncated, X-Result-Limit, Content-Disposition"
 EXTENSIONS = {formats.SPARQL_JSON: "srj", formats.SPARQL_XML: "srx", formats.CSV: "csv", formats.TSV: "tsv",
               formats.TURTLE: "ttl", formats.N_TRIPLES: "nt", formats.JSON_LD: "jsonld", formats.RDF_XML: "rdf"}
@@ -89,7 +90,7 @@ def endpoint() -> Response:
         if _wants_html():
             return _page(None)
         return _service_description()
-    if request.method == "GET" and _wants_html() and not _param(params, "format", "output"):
+    if request.method == "GET" and _wants_html() and not any(name in params for name in FORMAT_PARAMS):
         return _page(query)
     return _answer(query, params)
 
@@ -167,12 +168,7 @@ def _answer(query: str, params: MultiDict) -> Response:
     ctx = _context()
     kind = query_form(query)
     supported = formats.GRAPH_TYPES if kind == "graph" else formats.RESULT_TYPES
-    fmt = _param(params, "format", "output")
-    try:
-        media_type = formats.negotiate(request.headers.get("Accept"), supported, fmt,
-                                       formats.FORMAT_NAMES["graph" if kind == "graph" else "results"])
-    except formats.NotAcceptable as exc:
-        raise UserError(str(exc), 406) from None
+    media_type = _negotiate(params, supported, "graph" if kind == "graph" else "results")
     default_graphs, named_graphs = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
     protocol_dataset = bool(default_graphs or named_graphs)
     result = ctx.store.query(
@@ -192,17 +188,33 @@ def _answer(query: str, params: MultiDict) -> Response:
     return response
 
 
+def _negotiate(params: MultiDict, supported: tuple[str, ...], kind: str) -> str:
+    """The media type to answer with: from a format parameter if there is one, else from Accept.
+
+    Clients repeat the parameter under several names and values (SPARQLWrapper sends ``format``,
+    ``output`` and ``results``, for TSV each twice): the first value we can produce wins.
+    """
+    wanted = [value for name in FORMAT_PARAMS for value in params.getlist(name)]
+    try:
+        for value in wanted:
+            try:
+                return formats.negotiate(None, supported, value, formats.FORMAT_NAMES[kind])
+            except formats.NotAcceptable:
+                continue
+        if wanted:
+            raise formats.NotAcceptable(supported)
+        return formats.negotiate(request.headers.get("Accept"), supported)
+    except formats.NotAcceptable as exc:
+        raise UserError(str(exc), 406) from None
+
+
 def _content_type(media_type: str) -> str:
     return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
 
 
 def _service_description() -> Response:
     ctx = _context()
-    try:
-        media_type = formats.negotiate(request.headers.get("Accept"), formats.GRAPH_TYPES,
-                                       _param(request.args, "format", "output"), formats.FORMAT_NAMES["graph"])
-    except formats.NotAcceptable as exc:
-        raise UserError(str(exc), 406) from None
+    media_type = _negotiate(request.args, formats.GRAPH_TYPES, "graph")
     counts = ctx.extras.get("sparql_counts")
     if counts is None:
         counts = _graph_counts()
