@@ -155,7 +155,7 @@ def serve_process(settings: Settings, built: BuiltDataset) -> Iterator[Callable[
         server.stop()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def http_on() -> Callable[[Flask | LiveServer], Http]:
     """The ``http`` request API on another app (in-process) or server process."""
     return lambda target: Http("client", client=target.test_client()) if isinstance(target, Flask) else Http(
