@@ -51,7 +51,7 @@ def _fail(exc: BuildError) -> None:
     raise (InvalidContent if exc.exit_code == 1 else UsageProblem)(str(exc))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Working copy with ontology/, data/ and shapes/ (env KENNISGRAAF_ROOT; default: bundled data).")
 @click.option("--base-iri", default=None, help="Base IRI of the dataset (env KENNISGRAAF_BASE_IRI).")
@@ -60,7 +60,10 @@ def _fail(exc: BuildError) -> None:
 @click.version_option(package_name="kennisgraaf")
 @click.pass_context
 def main(ctx: click.Context, root: Path | None, base_iri: str | None, cache_dir: Path | None) -> None:
-    """kennisgraaf: a linked-data knowledge graph of who does what in the Dutch sociaal domein."""
+    """kennisgraaf: a linked-data knowledge graph of who does what in the Dutch sociaal domein.
+
+    Without a command, `kennisgraaf` runs `kennisgraaf serve`.
+    """
     try:
         settings = load_settings({"root": str(root) if root else None, "base_iri": base_iri,
                                   "cache_dir": str(cache_dir) if cache_dir else None})
@@ -69,6 +72,8 @@ def main(ctx: click.Context, root: Path | None, base_iri: str | None, cache_dir:
     if settings.root and not settings.root_path.is_dir():
         raise UsageProblem(f"--root {settings.root}: no such folder")
     ctx.obj = {"settings": settings}
+    if ctx.invoked_subcommand is None:  # `kennisgraaf` alone serves, as `datasette` does
+        ctx.invoke(serve)
 
 
 @main.command()
@@ -190,9 +195,16 @@ def queries_command(ctx: click.Context) -> None:
 @click.option("--max-in-flight", type=click.IntRange(1), default=None,
               help="Queries running or waiting at once; past it 503 with Retry-After "
                    "(env KENNISGRAAF_MAX_IN_FLIGHT, default 16).")
+@click.option("--max-nesting", type=click.IntRange(1, 1000), default=None,
+              help="Deepest nesting of { } ( ) [ ] in a query (env KENNISGRAAF_MAX_NESTING, default 64).")
+@click.option("--worker-memory-mb", type=click.IntRange(0), default=None,
+              help="Address-space limit of each query worker in MB, 0 for none "
+                   "(env KENNISGRAAF_WORKER_MEMORY_MB, default 2048).")
 @click.option("--store", default=None,
               help="URL of a remote SPARQL 1.1 query endpoint to use instead of the embedded store "
                    "(env KENNISGRAAF_STORE). Give that store its own server-side query time limit.")
+@click.option("--base-iri", default=None,
+              help="Base IRI of the dataset (as the group option; env KENNISGRAAF_BASE_IRI).")
 @click.pass_context
 def serve(ctx: click.Context, **options: object) -> None:
     """Serve the dataset: SPARQL endpoint, pages and exports (production WSGI server, waitress).
@@ -203,6 +215,7 @@ def serve(ctx: click.Context, **options: object) -> None:
     from kennisgraaf.web import create_app
 
     settings = _settings(ctx).replace(**options)
+    ctx.obj["settings"] = settings  # the dataset is built for this base IRI
     app = create_app(settings, dataset=_built(ctx))
     store = app.extensions["kennisgraaf"].store
     warm_up = getattr(store, "warm_up", None)
