@@ -173,12 +173,21 @@ def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> di
 
 
 def _json(variables: list[str], rows: Iterable[Row]) -> bytes:
-    bindings = [
-        {name: _json_term(value) for name, value in zip(variables, row, strict=True) if value is not None}
-        for row in rows
-    ]
-    data = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # Written piece by piece, with each distinct term encoded once: results repeat terms a lot.
+    encoded: dict[object, str] = {}
+    keys = [json.dumps(name, ensure_ascii=False) + ":" for name in variables]
+    out = ['{"head":{"vars":', json.dumps(variables, ensure_ascii=False), '},"results":{"bindings":[']
+    for index, row in enumerate(rows):
+        parts = []
+        for key, value in zip(keys, row, strict=True):
+            if value is not None:
+                text = encoded.get(value)
+                if text is None:
+                    text = encoded[value] = json.dumps(_json_term(value), ensure_ascii=False, separators=(",", ":"))
+                parts.append(key + text)
+        out.append(("," if index else "") + "{" + ",".join(parts) + "}")
+    out.append("]}}")
+    return "".join(out).encode("utf-8")
 
 
 def _xml_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
@@ -200,11 +209,16 @@ def _xml(variables: list[str], rows: Iterable[Row]) -> bytes:
     out = io.StringIO()
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">')
     out.write("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables) + "</head><results>")
+    encoded: dict[object, str] = {}
+    opening = [f"<binding name={quoteattr(name)}>" for name in variables]
     for row in rows:
         out.write("<result>")
-        for name, value in zip(variables, row, strict=True):
+        for start, value in zip(opening, row, strict=True):
             if value is not None:
-                out.write(f"<binding name={quoteattr(name)}>{_xml_term(value)}</binding>")
+                text = encoded.get(value)
+                if text is None:
+                    text = encoded[value] = _xml_term(value)
+                out.write(start + text + "</binding>")
         out.write("</result>")
     out.write("</results></sparql>\n")
     return out.getvalue().encode("utf-8")

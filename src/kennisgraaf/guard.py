@@ -22,8 +22,8 @@ import bisect
 import heapq
 import re
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
 from urllib.parse import urljoin
 
 UPDATE_KEYWORDS = frozenset(
@@ -60,6 +60,7 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 # Permissive on purpose (backslash escapes allowed): the engine accepts \u escapes inside IRIs.
+_WS = re.compile(r"\s+")
 _IRI = re.compile(r"""<[^<>"{}|^`\x00-\x20]*>""")
 _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 
@@ -97,9 +98,8 @@ class Admitted:
         return bool(self.from_graphs or self.from_named_graphs)
 
 
-@dataclass(frozen=True)
-class _Reading:
-    """One way of reading the text up to ``pos``."""
+class _Reading(NamedTuple):
+    """One way of reading the text up to ``pos`` (a tuple: readings are copied at every token)."""
 
     pos: int
     operand: bool = False  # the previous token can end an operand, so '<' may be less-than
@@ -115,8 +115,8 @@ class _Reading:
 
     def merge(self, other: _Reading) -> _Reading:
         """Two readings at the same place: keep the worst case of both."""
-        return replace(self, depth=max(self.depth, other.depth), parens=max(self.parens, other.parens),
-                       operations=max(self.operations, other.operations))
+        return self._replace(depth=max(self.depth, other.depth), parens=max(self.parens, other.parens),
+                             operations=max(self.operations, other.operations))
 
 
 @dataclass
@@ -248,55 +248,61 @@ def _scan(text: str, limits: Limits) -> _Findings:
             pending[reading.key] = reading
             heapq.heappush(order, reading.key)
 
-    push(_Reading(0))
-    while order:
-        reading = pending.pop(heapq.heappop(order))
-        for successor in _step(text, reading, found):
+    reading: _Reading | None = _Reading(0)
+    while reading is not None:
+        successors = _step(text, reading, found)
+        if found.depth > limits.max_depth or found.operations > limits.max_operations:
+            break
+        if len(successors) == 1 and not pending:  # one reading only, the usual case: no bookkeeping
+            reading = successors[0]
+            continue
+        for successor in successors:
             push(successor)
         if len(pending) > MAX_READINGS:
             raise GuardError(AMBIGUOUS)
-        if found.depth > limits.max_depth or found.operations > limits.max_operations:
-            break
+        reading = pending.pop(heapq.heappop(order)) if order else None
     return found
 
 
 def _step(text: str, r: _Reading, found: _Findings) -> list[_Reading]:
     """Read one token at ``r.pos``; return the reading(s) after it (none at the end of the text)."""
-    if r.pos >= len(text):
+    pos = r.pos
+    blank = _WS.match(text, pos)
+    if blank is not None:
+        pos = blank.end()
+    if pos >= len(text):
         return []
-    if text[r.pos] == "<":
-        iri = _IRI.match(text, r.pos)
+    if text[pos] == "<":
+        iri = _IRI.match(text, pos)
         if iri is None:
-            return [replace(r, pos=r.pos + 1, operand=False, after="")]
-        as_iri = replace(r, pos=iri.end(), operand=True, after=_after_term(r, iri.group(), found))
+            return [r._replace(pos=pos + 1, operand=False, after="")]
+        as_iri = r._replace(pos=iri.end(), operand=True, after=_after_term(r, iri.group(), found))
         if not (r.operand and r.parens) or not _may_be_less_than(iri.group()):
             return [as_iri]
-        return [as_iri, replace(r, pos=r.pos + 1, operand=False, after="")]
-    if text[r.pos] == "#":  # a comment runs to the next line break (found by bisection: readings share it)
-        index = bisect.bisect_left(found.breaks, r.pos)
-        return [replace(r, pos=found.breaks[index] if index < len(found.breaks) else len(text))]
-    match = _TOKEN.match(text, r.pos)
+        return [as_iri, r._replace(pos=pos + 1, operand=False, after="")]
+    if text[pos] == "#":  # a comment runs to the next line break (found by bisection: readings share it)
+        index = bisect.bisect_left(found.breaks, pos)
+        return [r._replace(pos=found.breaks[index] if index < len(found.breaks) else len(text))]
+    match = _TOKEN.match(text, pos)
     assert match is not None  # the last alternative matches any character
     kind, value, end = match.lastgroup, match.group(), match.end()
-    found.budget -= end - r.pos
+    found.budget -= end - pos
     if found.budget < 0:
         raise GuardError(AMBIGUOUS)
-    if kind in ("ws", "comment"):
-        return [replace(r, pos=end)]
     if kind == "open":
         found.depth = max(found.depth, r.depth + 1)
-        return [replace(r, pos=end, operand=False, after="", depth=r.depth + 1, parens=r.parens + (value == "("))]
+        return [r._replace(pos=end, operand=False, after="", depth=r.depth + 1, parens=r.parens + (value == "("))]
     if kind == "close":
-        return [replace(r, pos=end, operand=True, after="", depth=max(0, r.depth - 1),
-                        parens=max(0, r.parens - (value == ")")))]
+        return [r._replace(pos=end, operand=True, after="", depth=max(0, r.depth - 1),
+                           parens=max(0, r.parens - (value == ")")))]
     if kind == "name":
         word = value.upper()
         operations = r.operations + (word in OPERATION_KEYWORDS)
         found.operations = max(found.operations, operations)
-        return [replace(r, pos=end, operand=True, operations=operations, **_after_name(r, value, found))]
+        return [r._replace(pos=end, operand=True, operations=operations, **_after_name(r, value, found))]
     operations = r.operations + (value in OPERATOR_CHARS)
     found.operations = max(found.operations, operations)
-    return [replace(r, pos=end, operand=kind in ("string", "var") or value == ">", after="", operations=operations)]
+    return [r._replace(pos=end, operand=kind in ("string", "var") or value == ">", after="", operations=operations)]
 
 
 def _may_be_less_than(candidate: str) -> bool:
