@@ -191,7 +191,8 @@ def query_page(name: str) -> Response:
                             "variables": variables, "truncated": result.truncated,
                             "rows": simple_rows(query, rows, evidence_for(query, rows, _index(), _ctx().uris,
                                                                           request.url_root))})
-    response.headers["Kennisgraaf-Truncated"] = "true" if result.truncated else "false"
+    # The same header as /sparql: a cut-off result says so.
+    response.headers["X-Result-Truncated"] = "true" if result.truncated else "false"
     response.vary.add("Accept")
     return response
 
