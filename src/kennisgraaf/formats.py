@@ -176,7 +176,8 @@ def _json(variables: list[str], rows: Iterable[Row]) -> bytes:
     # Written piece by piece, with each distinct term encoded once: results repeat terms a lot.
     encoded: dict[object, str] = {}
     keys = [json.dumps(name, ensure_ascii=False) + ":" for name in variables]
-    out = ['{"head":{"vars":', json.dumps(variables, ensure_ascii=False), '},"results":{"bindings":[']
+    out = ['{"head":{"vars":', json.dumps(variables, ensure_ascii=False, separators=(",", ":")),
+           '},"results":{"bindings":[']
     for index, row in enumerate(rows):
         parts = []
         for key, value in zip(keys, row, strict=True):
