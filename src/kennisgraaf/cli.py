@@ -182,7 +182,8 @@ def queries_command(ctx: click.Context) -> None:
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=None,
               help="Port (env KENNISGRAAF_PORT, default 8000); 0 picks a free port and prints the bound URL.")
 @click.option("--threads", type=click.IntRange(1, 512), default=None,
-              help="Request threads of the WSGI server (env KENNISGRAAF_THREADS, default 8).")
+              help="Request threads of the WSGI server (env KENNISGRAAF_THREADS, default 16); keep it above "
+                   "--max-in-flight, so that requests past the cap get 503 rather than wait.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Query worker processes of the embedded store (env KENNISGRAAF_WORKERS, default 2).")
 @click.option("--timeout", "query_timeout", type=click.FloatRange(0.1, 3600), default=None,
@@ -194,7 +195,7 @@ def queries_command(ctx: click.Context) -> None:
               help="Largest query text; larger gets 413 (env KENNISGRAAF_MAX_QUERY_BYTES, default 262144).")
 @click.option("--max-in-flight", type=click.IntRange(1), default=None,
               help="Queries running or waiting at once; past it 503 with Retry-After "
-                   "(env KENNISGRAAF_MAX_IN_FLIGHT, default 16).")
+                   "(env KENNISGRAAF_MAX_IN_FLIGHT, default 12).")
 @click.option("--max-nesting", type=click.IntRange(1, 1000), default=None,
               help="Deepest nesting of { } ( ) [ ] in a query (env KENNISGRAAF_MAX_NESTING, default 64).")
 @click.option("--worker-memory-mb", type=click.IntRange(0), default=None,
@@ -216,6 +217,9 @@ def serve(ctx: click.Context, **options: object) -> None:
 
     settings = _settings(ctx).replace(**options)
     ctx.obj["settings"] = settings  # the dataset is built for this base IRI
+    if settings.threads <= settings.max_in_flight:
+        click.echo(f"warning: threads ({settings.threads}) <= max_in_flight ({settings.max_in_flight}): requests "
+                   "past the cap wait in the server's queue instead of getting 503", err=True)
     app = create_app(settings, dataset=_built(ctx))
     store = app.extensions["kennisgraaf"].store
     warm_up = getattr(store, "warm_up", None)

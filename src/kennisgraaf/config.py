@@ -33,9 +33,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cache_dir", str, "", "Where built datasets are cached (default: the user cache directory)."),
     Setting("host", str, "127.0.0.1", "Interface to listen on; 127.0.0.1 keeps the server private to this machine."),
     Setting("port", int, 8000, "Port to listen on; 0 picks a free port."),
-    Setting("threads", int, 8, "WSGI server threads that accept requests."),
+    Setting("threads", int, 16, "WSGI server threads that answer requests (keep it above max_in_flight)."),
     Setting("workers", int, 2, "Query worker processes of the embedded store (each one is killable)."),
-    Setting("max_in_flight", int, 16, "Queries running or queued at once; past it the endpoint answers 503."),
+    Setting("max_in_flight", int, 12, "Queries running or queued at once; past it the endpoint answers 503."),
     Setting("query_timeout", float, 10.0, "Seconds a query may run before it is stopped."),
     Setting("result_limit", int, 50000, "Maximum result rows (or triples) returned; more is truncated and signalled."),
     Setting("max_query_bytes", int, 262144, "Largest query text accepted; larger gets 413."),
@@ -58,9 +58,9 @@ class Settings:
     cache_dir: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
-    threads: int = 8
+    threads: int = 16
     workers: int = 2
-    max_in_flight: int = 16
+    max_in_flight: int = 12
     query_timeout: float = 10.0
     result_limit: int = 50000
     max_query_bytes: int = 262144
