@@ -4,7 +4,8 @@
 in-process (Flask's test client) and once against a real ``kennisgraaf serve -p 0`` process, with
 one small request API (``http.get/post/options/request``) and one response shape
 (:class:`HttpResponse`: ``status_code``, ``headers``, ``content``, ``text``, ``json()``).
-Redirects are never followed, so 303s can be asserted.
+Redirects are never followed, so 303s can be asserted. ``serve_process`` starts further server
+processes (e.g. with other limits) and ``http_on`` gives the same request API on any app or server.
 """
 
 from __future__ import annotations
