@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from serving import LiveServer, start_server, stop_server
 
 from kennisgraaf.build import load_or_build
 from kennisgraaf.config import Settings, bundled_root
@@ -63,3 +64,29 @@ def working_copy(tmp_path: Path) -> Path:
 def copy_settings(working_copy: Path, tmp_path: Path) -> Callable[[], Settings]:
     """Settings pointing at the working copy, with a fresh cache folder."""
     return lambda: Settings(root=str(working_copy), cache_dir=str(tmp_path / "cache"))
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings, built: BuiltDataset) -> Iterator[LiveServer]:
+    """One real ``kennisgraaf serve -p 0`` process for the whole session, on the session's dataset."""
+    server = start_server(settings)
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def serve_process(settings: Settings, built: BuiltDataset) -> Iterator[Callable[..., LiveServer]]:
+    """Start more ``kennisgraaf serve -p 0`` processes, e.g. with other limits: ``serve_process("--timeout", "1")``.
+
+    Stop one early with ``server.stop()``; any still running stop at the end of the session.
+    """
+    started: list[LiveServer] = []
+
+    def start(*args: str, env: Mapping[str, str] | None = None) -> LiveServer:
+        server = start_server(settings, *args, env=env)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

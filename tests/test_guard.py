@@ -59,7 +59,8 @@ def test_size_counts_utf8_bytes_not_characters():
     "MOVE DEFAULT TO <http://a>",
     "COPY DEFAULT TO <http://a>",
     "WITH <http://a> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
-    "PREFIX x: <http://example.org/ns#> # a comment with # and <\nBASE <http://example.org/>\nDELETE DATA { x:a x:b x:c }",
+    "PREFIX x: <http://example.org/ns#> # a comment with # and <\n"
+    "BASE <http://example.org/>\nDELETE DATA { x:a x:b x:c }",
 ])
 def test_updates_are_refused_as_read_only(text):
     error = refused(text)

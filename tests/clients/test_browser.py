@@ -8,17 +8,13 @@ own browser download is not reachable, so ``executable_path`` points at it.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from kennisgraaf.config import Settings
-from kennisgraaf.dataset import BuiltDataset
+from serving import LiveServer
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -28,23 +24,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def _web_fixtures() -> Any:
-    """The server helpers of tests/web/conftest.py (one implementation of starting ``kennisgraaf serve``)."""
-    path = Path(__file__).resolve().parent.parent / "web" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("kennisgraaf_web_test_helpers", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def server(settings: Settings, built: BuiltDataset) -> Iterator[Any]:
-    helpers = _web_fixtures()
-    running = helpers.start_server(settings)
-    yield running
-    helpers.stop_server(running)
+def server(live_server: LiveServer) -> LiveServer:
+    return live_server
 
 
 @pytest.fixture(scope="module")

@@ -43,7 +43,9 @@ def create_app(
     dataset = dataset or load_or_build(settings)
     store = store or open_store(settings, dataset)
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
-    app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes + 65536
+    # A form-encoded query can take up to three bytes per byte of query text; the endpoint gives
+    # its own 413 with a reason for a query over max_query_bytes.
+    app.config["MAX_CONTENT_LENGTH"] = 3 * settings.max_query_bytes + 65536
     app.json.ensure_ascii = False
     app.extensions["kennisgraaf"] = Context(settings, dataset, UriStrategy(dataset.base), store)
     errors.init_app(app)
