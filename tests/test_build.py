@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from click.testing import CliRunner
-from rdflib import Dataset
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kennisgraaf.build import find_inputs, input_hash, load_or_build
@@ -157,3 +158,30 @@ def test_query_command_formats(settings):
 
 def test_repo_has_no_untracked_cache(built):
     assert not Path(built.path).is_relative_to(Path(__file__).resolve().parent.parent)
+
+
+def test_validate_a_maintainers_own_file_reports_its_violation_with_file_and_line(tmp_path):
+    own = tmp_path / "mijn-feiten.ttl"
+    own.write_text(
+        "@prefix kg: <https://w3id.org/kennisgraaf/def#> .\n"
+        "@base <https://w3id.org/kennisgraaf/> .\n\n"
+        "<id/cijfer/zonder-eenheid> a kg:Figure ;\n"
+        "    kg:value 12 .\n",
+        encoding="utf-8",
+    )
+    result = run("validate", str(own))
+    assert result.exit_code == 1
+    assert "id/cijfer/zonder-eenheid" in result.output
+    assert f"{own}:4" in result.output
+    as_json = run("validate", "--format", "json", str(own))
+    assert as_json.exit_code == 1
+    assert json.loads(as_json.output)
+    as_turtle = run("validate", "--format", "turtle", str(own))
+    report = Graph().parse(data=as_turtle.output, format="turtle")
+    assert (None, URIRef("http://www.w3.org/ns/shacl#conforms"), Literal(False)) in report
+
+
+def test_validate_a_file_that_does_not_exist_is_unusable_input(tmp_path):
+    result = run("validate", str(tmp_path / "nope.ttl"))
+    assert result.exit_code == 2
+    assert "nope.ttl" in result.output
