@@ -68,17 +68,12 @@ class Report:
         """True when there is no violation (warnings and infos are allowed)."""
         return not self.violations
 
-    @property
-    def violations(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity == "Violation")
+    def of_severity(self, severity: str) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == severity)
 
-    @property
-    def warnings(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity == "Warning")
-
-    @property
-    def infos(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity == "Info")
+    violations = property(lambda self: self.of_severity("Violation"))
+    warnings = property(lambda self: self.of_severity("Warning"))
+    infos = property(lambda self: self.of_severity("Info"))
 
     def summary(self) -> str:
         """One line: whether the data conforms, and how many findings of each severity."""
