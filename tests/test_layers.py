@@ -45,7 +45,7 @@ def test_nothing_imports_the_cli_and_only_the_cli_imports_the_web_layer():
 
 def test_blueprints_do_not_import_each_other_or_the_app_module():
     for module, targets in imports().items():
-        shared = {"kennisgraaf.web.errors", "kennisgraaf.web.state"}
+        shared = {"kennisgraaf.web.errors", "kennisgraaf.web.state", "kennisgraaf.web.i18n"}
         if module.startswith("kennisgraaf.web.") and module not in shared:
             assert targets.isdisjoint({"kennisgraaf.web"}), module
             assert not any(t.startswith("kennisgraaf.web.") and t not in shared for t in targets), module

@@ -17,7 +17,7 @@ from kennisgraaf.config import Settings, load_settings
 from kennisgraaf.dataset import BuiltDataset
 from kennisgraaf.store import Store
 from kennisgraaf.vocab import UriStrategy
-from kennisgraaf.web import errors
+from kennisgraaf.web import errors, i18n
 from kennisgraaf.web.dumps import bp as dumps_bp
 from kennisgraaf.web.queries import bp as queries_bp
 from kennisgraaf.web.resources import bp as resources_bp
@@ -49,6 +49,7 @@ def create_app(
     app.json.ensure_ascii = False
     app.extensions["kennisgraaf"] = Context(settings, dataset, UriStrategy(dataset.base), store)
     errors.init_app(app)
+    i18n.init_app(app)
     app.register_blueprint(queries_bp)
     app.register_blueprint(resources_bp)
     app.register_blueprint(dumps_bp)

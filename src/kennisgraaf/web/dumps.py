@@ -17,7 +17,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from kennisgraaf import __version__
 from kennisgraaf.dumpfiles import DUMP_SPECS, GZIP_MEDIA_TYPE, SPECS_BY_NAME, Dump, DumpCache, known_graphs
-from kennisgraaf.negotiation import BY_MEDIA_TYPE, HTML, choose_language, choose_media_type, other_language
+from kennisgraaf.negotiation import BY_MEDIA_TYPE, HTML, choose_media_type
 from kennisgraaf.pageindex import IndexCache, PageQueries
 from kennisgraaf.store import StoreError
 from kennisgraaf.void import VoidFacts, collect, describe, serialise_description
@@ -44,11 +44,6 @@ def _built_at() -> datetime:
     return datetime.strptime(_ctx().dataset.meta["built"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-@bp.context_processor
-def _template_globals() -> dict[str, Any]:
-    lang = choose_language(request.args.get("lang"), request.cookies.get("lang"), request.accept_languages)
-    return {"lang": lang, "other_lang": other_language(lang), "t": lambda nl, en: en if lang == "en" else nl,
-            "lang_url": lambda code: f"{request.path}?lang={code}"}
 
 
 def _conditional(response: Response, etag: str, *, vary: tuple[str, ...] = ()) -> Response:

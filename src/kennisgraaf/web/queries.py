@@ -16,7 +16,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from flask.blueprints import BlueprintSetupState
 
 from kennisgraaf.catalogue import BoundQuery, CannedQuery, Catalogue, ParameterError, UnknownQuery
-from kennisgraaf.negotiation import choose_language, choose_media_type, other_language
+from kennisgraaf.negotiation import choose_media_type
 from kennisgraaf.pageindex import IndexCache, PageIndex, PageQueries
 from kennisgraaf.queryfiles import load_catalogue
 from kennisgraaf.queryresults import (
@@ -31,6 +31,7 @@ from kennisgraaf.queryresults import (
 )
 from kennisgraaf.store import SPARQL_JSON, QueryResult, StoreError, parse_json_rows
 from kennisgraaf.web.errors import UserError, error_response
+from kennisgraaf.web.i18n import request_language
 from kennisgraaf.web.state import context as _ctx
 from kennisgraaf.web.state import shared as _shared
 
@@ -57,19 +58,8 @@ def _index() -> PageIndex:
     return _shared("pages.index", lambda: IndexCache(queries)).get()
 
 
-def _lang() -> str:
-    return choose_language(request.args.get("lang"), request.cookies.get("lang"), request.accept_languages)
 
 
-@bp.context_processor
-def _template_globals() -> dict[str, Any]:
-    lang = _lang()
-
-    def lang_url(code: str) -> str:
-        return request.path + "?" + urlencode(sorted({**request.args.to_dict(), "lang": code}.items()))
-
-    return {"lang": lang, "other_lang": other_language(lang), "lang_url": lang_url,
-            "t": lambda nl, en: en if lang == "en" else nl}
 
 
 def _select(text: str) -> list[dict[str, str]]:
@@ -214,7 +204,7 @@ def _html(query: CannedQuery) -> Response:
         values = dict(bound.values)
         accept = SPARQL_JSON if query.kind != "graph" else "application/n-triples"
         result = _run(bound.text, accept, asserted)
-        table = Table.build(query, result, _index(), _ctx().uris, _lang())
+        table = Table.build(query, result, _index(), _ctx().uris, request_language())
     except ParameterError as exc:
         problem, status = str(exc), 400
     links = [(f, f"{request.path}?{urlencode({**values, 'format': f})}") for f in formats_for(query.kind)]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request
 
@@ -23,9 +22,7 @@ from kennisgraaf.negotiation import (
     HTML,
     RESOURCE_FORMATS,
     RdfFormat,
-    choose_language,
     choose_media_type,
-    other_language,
     split_extension,
 )
 from kennisgraaf.ontodoc import OntologyDoc, load_ontology_doc
@@ -34,6 +31,7 @@ from kennisgraaf.pages import Description, Labeller, describe, description_quads
 from kennisgraaf.sourceview import source_view
 from kennisgraaf.vocab import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from kennisgraaf.web.errors import UserError
+from kennisgraaf.web.i18n import request_language
 from kennisgraaf.web.state import context as _ctx
 from kennisgraaf.web.state import shared as _shared
 
@@ -58,24 +56,12 @@ def _dumps() -> DumpCache:
     return _shared("dumps.cache", lambda: DumpCache(_ctx().dataset))
 
 
-def _lang() -> str:
-    return choose_language(request.args.get("lang"), request.cookies.get("lang"), request.accept_languages)
 
 
 def _labeller() -> Labeller:
-    return Labeller(_index(), _ctx().uris, _lang())
+    return Labeller(_index(), _ctx().uris, request_language())
 
 
-@bp.context_processor
-def _template_globals() -> dict[str, Any]:
-    lang = _lang()
-
-    def lang_url(code: str) -> str:
-        args = {**request.args.to_dict(), "lang": code}
-        return request.path + "?" + urlencode(sorted(args.items()))
-
-    return {"lang": lang, "other_lang": other_language(lang), "lang_url": lang_url,
-            "t": lambda nl, en: en if lang == "en" else nl}
 
 
 @bp.after_request
@@ -112,7 +98,7 @@ def _finish(response: Response, path: str, negotiated: bool, media_type: str) ->
         response.vary.add("Accept")
         if media_type != HTML:
             response.headers["Content-Location"] = f"{path}.{BY_MEDIA_TYPE[media_type].extension}"
-    key = f"{_ctx().dataset.key}|{__version__}|{request.full_path}|{media_type}|{_lang()}"
+    key = f"{_ctx().dataset.key}|{__version__}|{request.full_path}|{media_type}|{request_language()}"
     response.set_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
     return response.make_conditional(request)
 
@@ -187,7 +173,7 @@ def resource(rest: str) -> Response:
     iri = ctx.uris.base + "id/" + stem
     if not is_iri(iri):
         return _not_found(iri)
-    lang = _lang()
+    lang = request_language()
     description = describe(iri, _queries(), _index(), ctx.uris, lang, ctx.dataset.inferred_graph_iri())
     if not description.exists:
         return _not_found(iri)
@@ -249,7 +235,7 @@ def ontology(ext: str | None = None) -> Response:
     if media_type != HTML:
         body = _dumps().graph(ctx.dataset.graph_iri(GRAPH_ONTOLOGY), BY_MEDIA_TYPE[media_type].rdf_format)
         return _finish(Response(body, mimetype=media_type), "/def", fmt is None, media_type)
-    doc = _ontology_doc(_lang())
+    doc = _ontology_doc(request_language())
     body = render_template("resources/ontology.html", o=doc, alternates=_alternates("/def"))
     return _finish(Response(body, mimetype=HTML), "/def", fmt is None, media_type)
 
