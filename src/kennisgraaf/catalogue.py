@@ -205,8 +205,10 @@ def bind_query(query: CannedQuery, given: Mapping[str, str], uris: UriStrategy) 
     terms: dict[str, Term | None] = {}
     for param in query.parameters:
         raw = given.get(param.name)
-        if raw is None or (raw.strip() == "" and param.datatype != XSD + "string"):
-            raw = param.default  # an empty form field means "not given" (except for a text, where it is text)
+        # An empty form field (or one of plain spaces) means "not given", except for a text, where it is
+        # text. Control characters are not "empty": they go on to the type check and are refused.
+        if raw is None or (raw.strip(" ") == "" and param.datatype != XSD + "string"):
+            raw = param.default
         if raw is None:
             if not param.optional:
                 raise ParameterError(param.name, f"required; give {param.allowed()}")
