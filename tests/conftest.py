@@ -11,10 +11,10 @@ import pyoxigraph as ox
 import pytest
 from serving import LiveServer, start_server, stop_server
 
-from kennisgraaf.build import load_or_build
+from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.build.pipeline import load_or_build
 from kennisgraaf.config import Settings, bundled_root
-from kennisgraaf.dataset import BuiltDataset
-from kennisgraaf.localquery import open_query, rows
+from kennisgraaf.sparql.local import open_query, rows
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from kennisgraaf.build import find_inputs, input_hash, load_or_build
+from kennisgraaf.build.export import export
+from kennisgraaf.build.pipeline import find_inputs, input_hash, load_or_build
 from kennisgraaf.cli import main
-from kennisgraaf.export import export
 
 DOCUMENT = "data/documenten/drenthe-2010-pns.ttl"
 

@@ -9,7 +9,11 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kennisgraaf.catalogue import (
+from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.cli import main
+from kennisgraaf.config import Settings
+from kennisgraaf.site.cannedresults import openapi_parameters
+from kennisgraaf.sparql.catalogue import (
     ANY,
     CatalogueError,
     ParameterError,
@@ -17,11 +21,7 @@ from kennisgraaf.catalogue import (
     bind_query,
     values_block,
 )
-from kennisgraaf.cli import main
-from kennisgraaf.config import Settings
-from kennisgraaf.dataset import BuiltDataset
-from kennisgraaf.queryfiles import _where_group, load_catalogue, read_query
-from kennisgraaf.queryresults import openapi_parameters
+from kennisgraaf.sparql.queryfiles import _where_group, load_catalogue, read_query
 from kennisgraaf.vocab import UriStrategy
 
 URIS = UriStrategy()

@@ -9,8 +9,8 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from kennisgraaf import formats
-from kennisgraaf.formats import (
+from kennisgraaf.sparql import formats
+from kennisgraaf.sparql.formats import (
     CSV,
     GRAPH_TYPES,
     JSON_LD,

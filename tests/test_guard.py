@@ -1,4 +1,4 @@
-"""Query admission: size, read-only, SERVICE, nesting, operator chains, FROM graphs (kennisgraaf.guard)."""
+"""Query admission: size, read-only, SERVICE, nesting, operator chains, FROM graphs (kennisgraaf.sparql.admission)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from kennisgraaf.guard import GuardError, Limits, admit, first_keyword, is_update, query_form
+from kennisgraaf.sparql.admission import GuardError, Limits, admit, first_keyword, is_update, query_form
 
 BASE = "https://w3id.org/kennisgraaf/"
 GRAPHS = {BASE + "graph/reference", BASE + "graph/ontology", BASE + "graph/asserted"}

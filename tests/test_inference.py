@@ -3,7 +3,7 @@
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kennisgraaf.inference import closure, keep_inferred
+from kennisgraaf.build.inference import closure, keep_inferred
 from kennisgraaf.vocab import KG
 
 OWN = ("https://w3id.org/kennisgraaf/",)

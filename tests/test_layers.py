@@ -35,17 +35,50 @@ def imports() -> dict[str, set[str]]:
     return found
 
 
+# The package table (docs/architecture.md): each stage may import only from its own or earlier ones.
+STAGES = {
+    "kennisgraaf": 0, "kennisgraaf.config": 0, "kennisgraaf.vocab": 0,
+    "kennisgraaf.build": 1,
+    "kennisgraaf.sparql": 2,
+    "kennisgraaf.store": 3,
+    "kennisgraaf.site": 4,
+    "kennisgraaf.web": 5,
+    "kennisgraaf.cli": 6, "kennisgraaf.__main__": 6,
+}
+
+
+def stage(module: str) -> int:
+    parts = module.split(".")
+    for size in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:size])
+        if prefix in STAGES:
+            return STAGES[prefix]
+    raise AssertionError(f"{module} is in no stage of the package table")
+
+
+def test_every_module_sits_in_a_stage_package():
+    for module in imports():
+        assert module.count(".") >= 2 or module in STAGES, f"{module} belongs in a stage package"
+        stage(module)
+
+
+def test_imports_point_down_the_data_flow():
+    for module, targets in imports().items():
+        for target in targets:
+            assert stage(target) <= stage(module), f"{module} (stage {stage(module)}) imports {target}"
+
+
 def test_nothing_imports_the_cli_and_only_the_cli_imports_the_web_layer():
     for module, targets in imports().items():
         if module != "kennisgraaf.__main__":
             assert "kennisgraaf.cli" not in targets, module
-        if not module.startswith("kennisgraaf.web") and module not in ("kennisgraaf.cli", "kennisgraaf.server"):
+        if not module.startswith("kennisgraaf.web") and module != "kennisgraaf.cli":
             assert not any(t.startswith("kennisgraaf.web") for t in targets), module
 
 
 def test_blueprints_do_not_import_each_other_or_the_app_module():
     for module, targets in imports().items():
-        shared = {"kennisgraaf.web.errors", "kennisgraaf.web.state", "kennisgraaf.web.i18n"}
+        shared = {"kennisgraaf.web.errors", "kennisgraaf.web.state", "kennisgraaf.web.i18n", "kennisgraaf.web.server"}
         if module.startswith("kennisgraaf.web.") and module not in shared:
             assert targets.isdisjoint({"kennisgraaf.web"}), module
             assert not any(t.startswith("kennisgraaf.web.") and t not in shared for t in targets), module

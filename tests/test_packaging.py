@@ -32,7 +32,7 @@ def test_wheel_bundles_every_input_file(wheel: Path):
 def test_wheel_carries_queries_templates_and_static_files(wheel: Path):
     names = set(zipfile.ZipFile(wheel).namelist())
     package = REPO / "src" / "kennisgraaf"
-    for folder in ("queries", "sparql", "templates", "static"):
+    for folder in ("sparql/queries", "site/queries", "templates", "static"):
         for path in (package / folder).rglob("*"):
             if path.is_file():
                 assert f"kennisgraaf/{path.relative_to(package).as_posix()}" in names, path

@@ -17,8 +17,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from kennisgraaf.rdfio import read_turtle
-from kennisgraaf.validate import Report, load_shapes, validate
+from kennisgraaf.build.rdfio import read_turtle
+from kennisgraaf.build.validate import Report, load_shapes, validate
 from kennisgraaf.vocab import KG, KGSH, SH
 
 REPO = Path(__file__).resolve().parent.parent

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from kennisgraaf.build.sources import QuoteNotFound, line_of, locate, normalise, read_source
 from kennisgraaf.config import bundled_root
-from kennisgraaf.sources import QuoteNotFound, line_of, locate, normalise, read_source
 
 DRENTHE = bundled_root() / "data" / "bronnen" / "001_51a662fe140cf0d6.txt"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

@@ -12,10 +12,11 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 
-from kennisgraaf.dataset import BuiltDataset
-from kennisgraaf.pool import WorkerFailed
-from kennisgraaf.store import EmbeddedStore, StoreError, parse_json_rows
-from kennisgraaf.workers import Job
+from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.store.base import StoreError, parse_json_rows
+from kennisgraaf.store.embedded import EmbeddedStore
+from kennisgraaf.store.pool import WorkerFailed
+from kennisgraaf.store.workers import Job
 
 HEAVY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 10^12 rows: never finishes
 TIMEOUT = 1.5

@@ -1,4 +1,4 @@
-"""kennisgraaf.validate: findings, messages, file:line of the focus node, the report formats, loading shapes."""
+"""kennisgraaf.build.validate: findings, messages, file:line of the focus node, the report formats, loading shapes."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from kennisgraaf.rdfio import TurtleError
-from kennisgraaf.turtlelines import find_line
-from kennisgraaf.validate import Report, load_shapes, validate
+from kennisgraaf.build.rdfio import TurtleError
+from kennisgraaf.build.turtlelines import find_line
+from kennisgraaf.build.validate import Report, load_shapes, validate
 from kennisgraaf.vocab import SH
 
 ONTOLOGY = """

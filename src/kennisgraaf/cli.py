@@ -11,14 +11,14 @@ from pathlib import Path
 
 import click
 
-from kennisgraaf.build import BuildError, Progress, load_or_build, validate_files, validate_root
-from kennisgraaf.catalogue import ParameterError, UnknownQuery
+from kennisgraaf.build.export import EXPORT_FORMATS, export
+from kennisgraaf.build.pipeline import BuildError, Progress, load_or_build, validate_files, validate_root
 from kennisgraaf.config import Settings, SettingsError, load_settings
-from kennisgraaf.export import EXPORT_FORMATS, export
-from kennisgraaf.localquery import QueryFailed, run_local_query
-from kennisgraaf.queryfiles import load_catalogue
-from kennisgraaf.queryresults import run_canned
-from kennisgraaf.stats import dataset_stats
+from kennisgraaf.site.cannedresults import run_canned
+from kennisgraaf.site.stats import dataset_stats
+from kennisgraaf.sparql.catalogue import ParameterError, UnknownQuery
+from kennisgraaf.sparql.local import QueryFailed, run_local_query
+from kennisgraaf.sparql.queryfiles import load_catalogue
 from kennisgraaf.vocab import UriStrategy
 
 
@@ -212,8 +212,7 @@ def serve(ctx: click.Context, **options: object) -> None:
 
     This is the default command: `kennisgraaf` alone runs `kennisgraaf serve`.
     """
-    from kennisgraaf import server
-    from kennisgraaf.web import create_app
+    from kennisgraaf.web import create_app, server
 
     settings = _settings(ctx).replace(**options)
     ctx.obj["settings"] = settings  # the dataset is built for this base IRI
@@ -244,8 +243,8 @@ def load(ctx: click.Context, into: str | None) -> None:
     with the asserted union, into graph/union and graph/asserted. Then point
     `kennisgraaf serve --store <query URL>` at the store.
     """
-    from kennisgraaf.remote import load_into
-    from kennisgraaf.store import StoreError
+    from kennisgraaf.store.base import StoreError
+    from kennisgraaf.store.remote import load_into
 
     url = into or _settings(ctx).store_update
     if not url:

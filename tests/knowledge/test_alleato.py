@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from kennisgraaf.build.sources import locate, read_source
 from kennisgraaf.config import bundled_root
-from kennisgraaf.sources import locate, read_source
 
 BASE = "BASE <https://w3id.org/kennisgraaf/>\n"
 TITLE = '"Kerntaken en de rol van de provincie in het sociale domein"@nl'

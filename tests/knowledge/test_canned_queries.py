@@ -7,10 +7,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kennisgraaf.catalogue import Catalogue
+from kennisgraaf.build.sources import locate, read_source
 from kennisgraaf.config import bundled_root
-from kennisgraaf.queryfiles import load_catalogue
-from kennisgraaf.sources import locate, read_source
+from kennisgraaf.sparql.catalogue import Catalogue
+from kennisgraaf.sparql.queryfiles import load_catalogue
 from kennisgraaf.vocab import UriStrategy
 
 DOCS = {"alleato-2010-kerntaken", "drenthe-2010-pns", "mogroep-2014-transformeren", "mogroep-2015-oproep",

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from kennisgraaf.build.sources import QuoteNotFound, locate, read_source
 from kennisgraaf.config import bundled_root
-from kennisgraaf.sources import QuoteNotFound, locate, read_source
 
 BASE = "BASE <https://w3id.org/kennisgraaf/>\n"
 ID = "https://w3id.org/kennisgraaf/id/"

@@ -21,8 +21,8 @@ from flask.testing import FlaskClient
 from serving import LiveServer
 from werkzeug.datastructures import Headers
 
+from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.config import Settings
-from kennisgraaf.dataset import BuiltDataset
 from kennisgraaf.web import create_app
 
 

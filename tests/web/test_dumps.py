@@ -1,7 +1,7 @@
 """Dumps, the read-only Graph Store Protocol, the VoID + DCAT description and /health.
 
 Every test runs in-process and against a real server (the ``http`` fixture). Dump bytes are
-compared with :func:`kennisgraaf.export.export`, the code behind ``kennisgraaf export``.
+compared with :func:`kennisgraaf.build.export.export`, the code behind ``kennisgraaf export``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from kennisgraaf.export import export
+from kennisgraaf.build.export import export
 
 DUMPS = [  # file, export format, inferred, media type
     ("kennisgraaf.trig", "trig", False, "application/trig"),

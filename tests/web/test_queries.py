@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 from rdflib import Graph, URIRef
 
+from kennisgraaf.build.sources import locate, read_source
 from kennisgraaf.config import bundled_root
-from kennisgraaf.queryfiles import load_catalogue
-from kennisgraaf.sources import locate, read_source
+from kennisgraaf.sparql.queryfiles import load_catalogue
 from kennisgraaf.vocab import UriStrategy
 
 CATALOGUE = load_catalogue(UriStrategy())

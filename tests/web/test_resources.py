@@ -16,9 +16,9 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from kennisgraaf.build.sources import read_source
 from kennisgraaf.config import bundled_root
-from kennisgraaf.sources import read_source
-from kennisgraaf.store import StoreError
+from kennisgraaf.store.base import StoreError
 from kennisgraaf.web import create_app
 
 BASE = "https://w3id.org/kennisgraaf/"

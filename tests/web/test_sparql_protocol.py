@@ -20,7 +20,7 @@ import rdflib
 from bs4 import BeautifulSoup
 from rdflib.compare import isomorphic
 
-from kennisgraaf.examples import example_queries
+from kennisgraaf.site.examples import example_queries
 
 RESULT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                 "text/tab-separated-values"]

@@ -11,11 +11,11 @@ from typing import Any
 
 from flask import Flask
 
-from kennisgraaf.backend import open_store
-from kennisgraaf.build import load_or_build
+from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.build.pipeline import load_or_build
 from kennisgraaf.config import Settings, load_settings
-from kennisgraaf.dataset import BuiltDataset
-from kennisgraaf.store import Store
+from kennisgraaf.store.backend import open_store
+from kennisgraaf.store.base import Store
 from kennisgraaf.vocab import UriStrategy
 from kennisgraaf.web import errors, i18n
 from kennisgraaf.web.dumps import bp as dumps_bp

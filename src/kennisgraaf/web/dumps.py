@@ -16,11 +16,11 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from kennisgraaf import __version__
-from kennisgraaf.dumpfiles import DUMP_SPECS, GZIP_MEDIA_TYPE, SPECS_BY_NAME, Dump, DumpCache, known_graphs
-from kennisgraaf.negotiation import BY_MEDIA_TYPE, HTML, choose_media_type
-from kennisgraaf.pageindex import IndexCache, PageQueries
-from kennisgraaf.store import StoreError
-from kennisgraaf.void import VoidFacts, collect, describe, serialise_description
+from kennisgraaf.site.dumps import DUMP_SPECS, GZIP_MEDIA_TYPE, SPECS_BY_NAME, Dump, DumpCache, known_graphs
+from kennisgraaf.site.pageindex import IndexCache, PageQueries
+from kennisgraaf.site.void import VoidFacts, collect, describe, serialise_description
+from kennisgraaf.sparql.negotiation import BY_MEDIA_TYPE, HTML, choose_media_type
+from kennisgraaf.store.base import StoreError
 from kennisgraaf.web.errors import UserError
 from kennisgraaf.web.state import context as _ctx
 from kennisgraaf.web.state import shared as _shared

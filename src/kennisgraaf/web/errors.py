@@ -11,7 +11,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from jinja2 import TemplateNotFound
 from werkzeug.exceptions import HTTPException
 
-from kennisgraaf.store import StoreError
+from kennisgraaf.store.base import StoreError
 
 
 class UserError(Exception):

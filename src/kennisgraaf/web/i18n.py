@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, request
 
-from kennisgraaf.negotiation import choose_language, other_language
+from kennisgraaf.sparql.negotiation import choose_language, other_language
 
 
 def request_language() -> str:

@@ -15,11 +15,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, render_template, request
 from flask.blueprints import BlueprintSetupState
 
-from kennisgraaf.catalogue import BoundQuery, CannedQuery, Catalogue, ParameterError, UnknownQuery
-from kennisgraaf.negotiation import choose_media_type
-from kennisgraaf.pageindex import IndexCache, PageIndex, PageQueries
-from kennisgraaf.queryfiles import load_catalogue
-from kennisgraaf.queryresults import (
+from kennisgraaf.site.cannedresults import (
     FORMATS,
     HTML,
     JSON,
@@ -29,7 +25,11 @@ from kennisgraaf.queryresults import (
     openapi_document,
     simple_rows,
 )
-from kennisgraaf.store import SPARQL_JSON, QueryResult, StoreError, parse_json_rows
+from kennisgraaf.site.pageindex import IndexCache, PageIndex, PageQueries
+from kennisgraaf.sparql.catalogue import BoundQuery, CannedQuery, Catalogue, ParameterError, UnknownQuery
+from kennisgraaf.sparql.negotiation import choose_media_type
+from kennisgraaf.sparql.queryfiles import load_catalogue
+from kennisgraaf.store.base import SPARQL_JSON, QueryResult, StoreError, parse_json_rows
 from kennisgraaf.web.errors import UserError, error_response
 from kennisgraaf.web.i18n import request_language
 from kennisgraaf.web.state import context as _ctx

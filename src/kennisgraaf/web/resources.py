@@ -13,10 +13,14 @@ from typing import Any
 from flask import Blueprint, Response, redirect, render_template, request
 
 from kennisgraaf import __version__
-from kennisgraaf.canonical import serialise
-from kennisgraaf.diagram import panels
-from kennisgraaf.dumpfiles import DumpCache, known_graphs
-from kennisgraaf.negotiation import (
+from kennisgraaf.build.canonical import serialise
+from kennisgraaf.site.diagram import panels
+from kennisgraaf.site.dumps import DumpCache, known_graphs
+from kennisgraaf.site.ontodoc import OntologyDoc, load_ontology_doc
+from kennisgraaf.site.pageindex import IndexCache, PageIndex, PageQueries, is_iri
+from kennisgraaf.site.pages import Description, Labeller, describe, description_quads, suggestions
+from kennisgraaf.site.sourceview import source_view
+from kennisgraaf.sparql.negotiation import (
     BY_EXTENSION,
     BY_MEDIA_TYPE,
     HTML,
@@ -25,10 +29,6 @@ from kennisgraaf.negotiation import (
     choose_media_type,
     split_extension,
 )
-from kennisgraaf.ontodoc import OntologyDoc, load_ontology_doc
-from kennisgraaf.pageindex import IndexCache, PageIndex, PageQueries, is_iri
-from kennisgraaf.pages import Description, Labeller, describe, description_quads, suggestions
-from kennisgraaf.sourceview import source_view
 from kennisgraaf.vocab import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from kennisgraaf.web.errors import UserError
 from kennisgraaf.web.i18n import request_language

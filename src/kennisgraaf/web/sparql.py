@@ -16,11 +16,11 @@ from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from kennisgraaf import formats
-from kennisgraaf.examples import example_queries
-from kennisgraaf.guard import READ_ONLY_MESSAGE, query_form
-from kennisgraaf.service import description
-from kennisgraaf.store import StoreError, parse_json_rows
+from kennisgraaf.site.examples import example_queries
+from kennisgraaf.site.service import description
+from kennisgraaf.sparql import formats
+from kennisgraaf.sparql.admission import READ_ONLY_MESSAGE, query_form
+from kennisgraaf.store.base import StoreError, parse_json_rows
 from kennisgraaf.web.errors import UserError
 
 bp = Blueprint("sparql", __name__)

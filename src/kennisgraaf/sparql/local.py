@@ -8,7 +8,7 @@ import json
 
 import pyoxigraph as ox
 
-from kennisgraaf.dataset import BuiltDataset
+from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.vocab import UriStrategy
 
 

@@ -16,11 +16,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from kennisgraaf import __version__
-from kennisgraaf.catalogue import ANY, LEXICAL, MAX_LITERAL, CannedQuery, Catalogue, Parameter
-from kennisgraaf.dataset import BuiltDataset
-from kennisgraaf.localquery import open_query, rows, run_local_query
-from kennisgraaf.pageindex import PageIndex
-from kennisgraaf.store import QueryResult, Term, parse_json_rows
+from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.site.pageindex import PageIndex
+from kennisgraaf.sparql.catalogue import ANY, LEXICAL, MAX_LITERAL, CannedQuery, Catalogue, Parameter
+from kennisgraaf.sparql.local import open_query, rows, run_local_query
+from kennisgraaf.store.base import QueryResult, Term, parse_json_rows
 from kennisgraaf.vocab import UriStrategy
 
 HTML = "text/html"

@@ -1,6 +1,6 @@
 """Reading canned queries from ``.rq`` files: the ``#+`` YAML header, checked strictly.
 
-Every problem raises :class:`~kennisgraaf.catalogue.CatalogueError` with the file (and, for YAML
+Every problem raises :class:`~kennisgraaf.sparql.catalogue.CatalogueError` with the file (and, for YAML
 errors, the line): a header that does not parse, an unknown key, a parameter that the query does
 not use, a default or example that does not fit its type, a query that does not parse.
 """
@@ -15,7 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 
-from kennisgraaf.catalogue import (
+from kennisgraaf.sparql.catalogue import (
     HEADER,
     LEXICAL,
     RESERVED,

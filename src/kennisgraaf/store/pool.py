@@ -1,4 +1,4 @@
-"""The pool of query workers, in the app process (the workers themselves: :mod:`kennisgraaf.workers`).
+"""The pool of query workers, in the app process (the workers themselves: :mod:`kennisgraaf.store.workers`).
 
 :meth:`WorkerPool.run` hands a job to an idle worker and waits at most the job's time limit; a
 worker that overruns is killed (SIGKILL) and replaced. ``warm`` workers are kept ready; when none
@@ -21,7 +21,7 @@ import weakref
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from kennisgraaf.workers import FORK, Job, WorkerSpec, start_command
+from kennisgraaf.store.workers import FORK, Job, WorkerSpec, start_command
 
 RENICE_AFTER = 0.25  # seconds
 NICENESS = 10

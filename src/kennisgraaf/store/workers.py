@@ -1,7 +1,7 @@
 """Query worker processes: each holds the dataset in pyoxigraph (DESIGN §6). This is the child side.
 
 pyoxigraph has no query time limit and crashes the interpreter on some inputs, so queries run in
-worker processes (the pool that runs them lives in :mod:`kennisgraaf.pool`): one that overruns
+worker processes (the pool that runs them lives in :mod:`kennisgraaf.store.pool`): one that overruns
 its time limit is killed and replaced, one that crashes costs only itself.
 
 Workers are forked from a *fork server*: one process, started as ``python -c … main(...)`` (not
@@ -12,7 +12,7 @@ Forking it gives a ready worker in milliseconds, also when heavy queries keep th
 the workers share the store's memory until they write to it. The fork server stays
 single-threaded, which is what makes forking it safe. Each worker asks the kernel to end it a
 little after each job's time limit (SIGALRM), so none outlives a dead parent for long.
-This module imports only the standard library, pyoxigraph and :mod:`kennisgraaf.formats`.
+This module imports only the standard library, pyoxigraph and :mod:`kennisgraaf.sparql.formats`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kennisgraaf import formats
+from kennisgraaf.sparql import formats
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
@@ -193,5 +193,5 @@ def _serve(conn: Connection, store: ox.Store, spec: WorkerSpec) -> None:
 
 def start_command(fd: int, spec: WorkerSpec) -> list[str]:
     """The command line that starts a fork server on socket ``fd``."""
-    return [sys.executable, "-c", "import sys; from kennisgraaf.workers import main; main(sys.argv[1:])",
+    return [sys.executable, "-c", "import sys; from kennisgraaf.store.workers import main; main(sys.argv[1:])",
             str(fd), json.dumps(asdict(spec))]

@@ -24,8 +24,8 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kennisgraaf.rdfio import TurtleError, read_turtle
-from kennisgraaf.turtlelines import Locator
+from kennisgraaf.build.rdfio import TurtleError, read_turtle
+from kennisgraaf.build.turtlelines import Locator
 from kennisgraaf.vocab import SH
 
 # "none", not "rdfs": with RDFS the range axioms type every object of kg:sender as a kg:Agent, so

@@ -1,6 +1,6 @@
 """The whole-dataset dump files and single-graph serialisations, made once and kept in memory.
 
-Each dump is exactly the bytes of ``kennisgraaf export`` (:func:`kennisgraaf.export.export`) in its
+Each dump is exactly the bytes of ``kennisgraaf export`` (:func:`kennisgraaf.build.export.export`) in its
 format; the gzip variant is compressed with a fixed header (no file name, time 0), so it is as
 reproducible as the plain file. Checksums (SHA-256) of both are published in the dump responses,
 ``/dumps/SHA256SUMS`` and the VoID description.
@@ -17,9 +17,9 @@ from functools import cached_property
 
 import pyoxigraph as ox
 
-from kennisgraaf.canonical import serialise
-from kennisgraaf.dataset import BuiltDataset
-from kennisgraaf.export import EXPORT_FORMATS, export
+from kennisgraaf.build.canonical import serialise
+from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.build.export import EXPORT_FORMATS, export
 from kennisgraaf.vocab import GRAPH_ASSERTED, UriStrategy
 
 GZIP_MEDIA_TYPE = "application/gzip"

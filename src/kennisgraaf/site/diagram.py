@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from kennisgraaf.pages import Labeller, Link
-from kennisgraaf.store import Term
+from kennisgraaf.site.pages import Labeller, Link
+from kennisgraaf.store.base import Term
 
 # Display order of the layer columns, by the last segment of the layer IRI; others follow.
 LAYER_ORDER = ("rijk", "provincie", "gemeente")

@@ -1,7 +1,7 @@
 """The content of a resource page: labels, types, properties both ways, identifiers and evidence.
 
 Everything here is plain data for the templates, assembled from two per-resource queries
-(``page-outgoing.rq``, ``page-incoming.rq``) and the shared :class:`~kennisgraaf.pageindex.PageIndex`.
+(``page-outgoing.rq``, ``page-incoming.rq``) and the shared :class:`~kennisgraaf.site.pageindex.PageIndex`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from importlib.resources import files
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from kennisgraaf.pageindex import Evidence, Location, PageIndex, PageQueries
-from kennisgraaf.store import Term
+from kennisgraaf.site.pageindex import Evidence, Location, PageIndex, PageQueries
+from kennisgraaf.store.base import Term
 from kennisgraaf.vocab import UriStrategy
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -1,8 +1,8 @@
 """What every page needs at hand: labels, evidence, quote locations and documents, loaded once.
 
 The dataset behind an app never changes, and these tables are small (a few thousand rows), so
-they are read from the store once, through the queries in ``kennisgraaf/sparql/page-*.rq``, and
-kept in memory. Per-resource facts are queried per page (see :mod:`kennisgraaf.pages`).
+they are read from the store once, through the queries in ``kennisgraaf/site/queries/page-*.rq``, and
+kept in memory. Per-resource facts are queried per page (see :mod:`kennisgraaf.site.pages`).
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import threading
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib.resources import files
 
 import pyoxigraph as ox
 
-from kennisgraaf.store import Store, Term, parse_json_rows
+from kennisgraaf.site.queries import read_query
+from kennisgraaf.store.base import Store, Term, parse_json_rows
 from kennisgraaf.vocab import UriStrategy
 
 # Label properties in order of preference.
@@ -26,11 +26,6 @@ LABEL_PROPERTIES = (
     "http://purl.org/dc/terms/title",
     "http://xmlns.com/foaf/0.1/name",
 )
-
-
-def read_query(name: str) -> str:
-    """Text of a page query shipped in ``kennisgraaf/sparql/``."""
-    return files("kennisgraaf").joinpath("sparql", name).read_text(encoding="utf-8")
 
 
 class PageQueries:

@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kennisgraaf.highlight import Passage, Segment, segments
-from kennisgraaf.pageindex import PageIndex
-from kennisgraaf.pages import Labeller, Link
-from kennisgraaf.sources import read_source
+from kennisgraaf.build.sources import read_source
+from kennisgraaf.site.highlight import Passage, Segment, segments
+from kennisgraaf.site.pageindex import PageIndex
+from kennisgraaf.site.pages import Labeller, Link
 
 
 @dataclass

@@ -16,8 +16,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from kennisgraaf.rdfio import rebase
-from kennisgraaf.validate import load_shapes
+from kennisgraaf.build.rdfio import rebase
+from kennisgraaf.build.validate import load_shapes
 from kennisgraaf.vocab import DEFAULT_BASE, SH
 
 DCTERMS = "http://purl.org/dc/terms/"

@@ -24,10 +24,10 @@ from typing import Any
 import pyoxigraph as ox
 import requests
 
-from kennisgraaf import formats
-from kennisgraaf.dataset import BuiltDataset
-from kennisgraaf.guard import Limits
-from kennisgraaf.store import Binding, GuardedStore, QueryPlan, QueryResult, StoreError
+from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.sparql import formats
+from kennisgraaf.sparql.admission import Limits
+from kennisgraaf.store.base import Binding, GuardedStore, QueryPlan, QueryResult, StoreError
 
 UNION_GRAPH = "union"
 USER_AGENT = "kennisgraaf"

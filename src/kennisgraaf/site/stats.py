@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 import pyoxigraph as ox
 
-from kennisgraaf.dataset import BuiltDataset
-from kennisgraaf.localquery import format_table, open_query, rows
-
-
-def read_internal_query(name: str) -> str:
-    """Text of a query shipped in kennisgraaf/sparql/."""
-    return files("kennisgraaf").joinpath("sparql", name).read_text(encoding="utf-8")
+from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.site.queries import read_query
+from kennisgraaf.sparql.local import format_table, open_query, rows
 
 
 def class_counts(dataset: BuiltDataset, store: ox.Store) -> list[dict[str, str]]:
     """Instances per class: asserted typings and all typings (with inference)."""
-    results = open_query(dataset, store, read_internal_query("class-counts.rq"))
+    results = open_query(dataset, store, read_query("class-counts.rq"))
     return rows(results)[1]
 
 

@@ -1,14 +1,14 @@
 """The store behind the app: one narrow interface, an embedded and a remote implementation.
 
 Every query, from every route, goes through :meth:`GuardedStore.query`: admission by
-:mod:`kennisgraaf.guard` (size, read-only, SERVICE, nesting, FROM graphs), the cap on queries
+:mod:`kennisgraaf.sparql.admission` (size, read-only, SERVICE, nesting, FROM graphs), the cap on queries
 in flight (503 with Retry-After past it), the choice of the dataset (protocol parameters, else
 the query's FROM / FROM NAMED, else the default graph: the materialised union, or the asserted
 union when ``asserted``; named graphs: the real graphs, never the unions), and a time limit.
 
 :class:`EmbeddedStore` runs queries in a pool of worker processes that each hold the dataset in
-pyoxigraph (:mod:`kennisgraaf.pool`, :mod:`kennisgraaf.workers`); the remote store is in :mod:`kennisgraaf.remote`, and
-:func:`kennisgraaf.backend.open_store` picks one from the settings.
+pyoxigraph (:mod:`kennisgraaf.store.embedded`); the remote store is in
+:mod:`kennisgraaf.store.remote`, and :func:`kennisgraaf.store.backend.open_store` picks one from the settings.
 """
 
 from __future__ import annotations
@@ -21,12 +21,10 @@ from typing import Literal, Protocol
 
 import pyoxigraph as ox
 
-from kennisgraaf import formats
-from kennisgraaf.dataset import BuiltDataset
-from kennisgraaf.guard import Admitted, GuardError, Limits, admit, check_graphs, query_form
-from kennisgraaf.pool import PoolBusy, WorkerFailed, WorkerPool, WorkerTimeout
+from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.sparql import formats
+from kennisgraaf.sparql.admission import Admitted, GuardError, Limits, admit, check_graphs, query_form
 from kennisgraaf.vocab import UriStrategy
-from kennisgraaf.workers import Job, WorkerSpec
 
 SPARQL_JSON = formats.SPARQL_JSON
 
@@ -183,47 +181,3 @@ class GuardedStore:
 
     def close(self) -> None:
         """Release what the store holds (processes, connections)."""
-
-
-class EmbeddedStore(GuardedStore):
-    """The built dataset in pyoxigraph, queried in a pool of killable worker processes."""
-
-    def __init__(self, dataset: BuiltDataset, result_limit: int = 50000, *, timeout: float = 10.0,
-                 workers: int = 2, max_in_flight: int = 16, limits: Limits | None = None,
-                 memory_mb: int = 0) -> None:
-        super().__init__(dataset, result_limit=result_limit, timeout=timeout, max_in_flight=max_in_flight,
-                         limits=limits)
-        spec = WorkerSpec(
-            quads_file=str(dataset.quads_file),
-            inferred_graph=dataset.inferred_graph_iri(),
-            asserted_graph=dataset.asserted_graph_iri(),
-            base=dataset.base,
-            prefixes=self.prefixes,
-            memory_mb=memory_mb,
-        )
-        self.pool = WorkerPool(spec, warm=workers, limit=max(workers, max_in_flight))
-
-    def warm_up(self) -> None:
-        """Start the warm workers before the first query arrives."""
-        self.pool.warm_up()
-
-    def execute(self, plan: QueryPlan, bindings: dict[str, Binding], timeout: float) -> QueryResult:
-        job = Job(plan.admitted.text, plan.media_type, plan.default_graph, plan.named_graphs, bindings,
-                  self.result_limit, timeout)
-        try:
-            reply = self.pool.run(job, timeout)
-        except WorkerTimeout:
-            raise self.timeout_error(timeout) from None
-        except PoolBusy:
-            raise StoreError("No query worker became free within the time limit; try again.", 503,
-                             {"Retry-After": "2"}) from None
-        except WorkerFailed:
-            raise StoreError("The query engine stopped while running this query (it has been restarted).",
-                             500) from None
-        if reply[0] == "error":
-            raise StoreError(reply[2], reply[1])
-        _, kind, media_type, body, truncated = reply
-        return QueryResult(kind, media_type, body, truncated)
-
-    def close(self) -> None:
-        self.pool.close()

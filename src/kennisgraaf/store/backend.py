@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.config import Settings
-from kennisgraaf.dataset import BuiltDataset
-from kennisgraaf.guard import Limits
-from kennisgraaf.remote import RemoteStore
-from kennisgraaf.store import EmbeddedStore, GuardedStore
+from kennisgraaf.sparql.admission import Limits
+from kennisgraaf.store.base import GuardedStore
+from kennisgraaf.store.embedded import EmbeddedStore
+from kennisgraaf.store.remote import RemoteStore
 
 
 def open_store(settings: Settings, dataset: BuiltDataset) -> GuardedStore:

@@ -14,7 +14,7 @@ import yaml
 
 def example_queries(prologue: str) -> list[dict[str, str]]:
     """``[{"name", "nl", "en", "query"}]`` for every ``queries/*.rq`` of the package, by name."""
-    folder = resources.files("kennisgraaf") / "queries"
+    folder = resources.files("kennisgraaf.sparql") / "queries"
     if not folder.is_dir():
         return []
     found = []

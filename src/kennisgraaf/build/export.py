@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kennisgraaf.canonical import serialise
-from kennisgraaf.dataset import BuiltDataset
+from kennisgraaf.build.canonical import serialise
+from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.vocab import UriStrategy
 
 

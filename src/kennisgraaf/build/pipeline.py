@@ -24,13 +24,13 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kennisgraaf import __version__
-from kennisgraaf.canonical import blank_node_labels, graph_quads, sorted_quads
+from kennisgraaf.build.canonical import blank_node_labels, graph_quads, sorted_quads
 from kennisgraaf.config import Settings
-from kennisgraaf.dataset import BuiltDataset
-from kennisgraaf.evidence import check_quotes, source_files
-from kennisgraaf.inference import closure
-from kennisgraaf.rdfio import TurtleError, read_turtle, rebase
-from kennisgraaf.validate import Report, ShapesError, load_shapes, validate
+from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.build.evidence import check_quotes, source_files
+from kennisgraaf.build.inference import closure
+from kennisgraaf.build.rdfio import TurtleError, read_turtle, rebase
+from kennisgraaf.build.validate import Report, ShapesError, load_shapes, validate
 from kennisgraaf.vocab import (
     DEFAULT_BASE,
     GRAPH_INFERRED,

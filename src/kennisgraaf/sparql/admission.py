@@ -5,7 +5,7 @@ the endpoint is read-only), ``SERVICE`` (400: no outbound requests from a query)
 depth of ``{ } ( ) [ ]`` (400: pyoxigraph crashes on deep nesting), and ``FROM`` / ``FROM NAMED``
 (400 unless they name graphs of the dataset). The engine's own parser gives syntax errors.
 
-The checks read the query with a lexer (:mod:`kennisgraaf.querylexer`), not a parser: a full
+The checks read the query with a lexer (:mod:`kennisgraaf.sparql.lexer`), not a parser: a full
 SPARQL parser in Python (rdflib's) takes tens of milliseconds per query and hundreds for large
 ones, while holding the interpreter lock. A lexer is only safe if it splits the text exactly
 where the engine does; the lexer's module note says how it handles the one ambiguity.
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urljoin
 
-from kennisgraaf.querylexer import IRI, TOKEN, AmbiguousQuery, scan
+from kennisgraaf.sparql.lexer import IRI, TOKEN, AmbiguousQuery, scan
 
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}

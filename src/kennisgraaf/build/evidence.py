@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kennisgraaf.sources import QuoteNotFound, locate, read_source
+from kennisgraaf.build.sources import QuoteNotFound, locate, read_source
 from kennisgraaf.vocab import KG
 
 

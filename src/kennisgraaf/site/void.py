@@ -13,10 +13,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
 
-from kennisgraaf.canonical import blank_node_labels, graph_quads, serialise
-from kennisgraaf.dataset import BuiltDataset
-from kennisgraaf.dumpfiles import GZIP_MEDIA_TYPE, Dump
-from kennisgraaf.pageindex import PageQueries
+from kennisgraaf.build.canonical import blank_node_labels, graph_quads, serialise
+from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.site.dumps import GZIP_MEDIA_TYPE, Dump
+from kennisgraaf.site.pageindex import PageQueries
 from kennisgraaf.vocab import DCAT, SD, VOID, UriStrategy
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")

@@ -1,0 +1,53 @@
+"""The embedded store: the built dataset in pyoxigraph, in a pool of killable worker processes."""
+
+from __future__ import annotations
+
+from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.sparql.admission import Limits
+from kennisgraaf.store.base import Binding, GuardedStore, QueryPlan, QueryResult, StoreError
+from kennisgraaf.store.pool import PoolBusy, WorkerFailed, WorkerPool, WorkerTimeout
+from kennisgraaf.store.workers import Job, WorkerSpec
+
+
+class EmbeddedStore(GuardedStore):
+    """The built dataset in pyoxigraph, queried in a pool of killable worker processes."""
+
+    def __init__(self, dataset: BuiltDataset, result_limit: int = 50000, *, timeout: float = 10.0,
+                 workers: int = 2, max_in_flight: int = 16, limits: Limits | None = None,
+                 memory_mb: int = 0) -> None:
+        super().__init__(dataset, result_limit=result_limit, timeout=timeout, max_in_flight=max_in_flight,
+                         limits=limits)
+        spec = WorkerSpec(
+            quads_file=str(dataset.quads_file),
+            inferred_graph=dataset.inferred_graph_iri(),
+            asserted_graph=dataset.asserted_graph_iri(),
+            base=dataset.base,
+            prefixes=self.prefixes,
+            memory_mb=memory_mb,
+        )
+        self.pool = WorkerPool(spec, warm=workers, limit=max(workers, max_in_flight))
+
+    def warm_up(self) -> None:
+        """Start the warm workers before the first query arrives."""
+        self.pool.warm_up()
+
+    def execute(self, plan: QueryPlan, bindings: dict[str, Binding], timeout: float) -> QueryResult:
+        job = Job(plan.admitted.text, plan.media_type, plan.default_graph, plan.named_graphs, bindings,
+                  self.result_limit, timeout)
+        try:
+            reply = self.pool.run(job, timeout)
+        except WorkerTimeout:
+            raise self.timeout_error(timeout) from None
+        except PoolBusy:
+            raise StoreError("No query worker became free within the time limit; try again.", 503,
+                             {"Retry-After": "2"}) from None
+        except WorkerFailed:
+            raise StoreError("The query engine stopped while running this query (it has been restarted).",
+                             500) from None
+        if reply[0] == "error":
+            raise StoreError(reply[2], reply[1])
+        _, kind, media_type, body, truncated = reply
+        return QueryResult(kind, media_type, body, truncated)
+
+    def close(self) -> None:
+        self.pool.close()
