@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rdflib import Dataset
 
-from kennisgraaf.build import load_or_build
+from kennisgraaf.build.pipeline import load_or_build
 from kennisgraaf.config import load_settings
 from kennisgraaf.vocab import UriStrategy
 
