@@ -13,7 +13,7 @@ import click
 
 from kennisgraaf.build.export import EXPORT_FORMATS, export
 from kennisgraaf.build.pipeline import BuildError, Progress, load_or_build, validate_files, validate_root
-from kennisgraaf.config import Settings, SettingsError, load_settings
+from kennisgraaf.config import GLOBAL, SETTINGS, Setting, Settings, SettingsError, load_settings
 from kennisgraaf.site.cannedresults import run_canned
 from kennisgraaf.site.stats import dataset_stats
 from kennisgraaf.sparql.catalogue import ParameterError, UnknownQuery
@@ -38,6 +38,64 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.obj["settings"]
 
 
+# Settings flags are made from the settings table (kennisgraaf.config): each flag records its value,
+# and the settings are resolved again (defaults < kennisgraaf.toml < environment < flags), so a
+# global flag may come before or after the command name.
+_GIVEN = "kennisgraaf.given"
+
+
+def setting_overrides(ctx: click.Context) -> dict[str, object]:
+    """The settings given as flags so far, before or after the command name (shared by the contexts)."""
+    return ctx.meta.setdefault(_GIVEN, {})
+
+
+def _resolve(given: dict[str, object]) -> Settings:
+    try:
+        settings = load_settings(given)
+    except SettingsError as exc:
+        raise UsageProblem(str(exc)) from None
+    if settings.root and not settings.root_path.is_dir():
+        raise UsageProblem(f"--root {settings.root}: no such folder")
+    return settings
+
+
+def _record(ctx: click.Context, param: click.Parameter, value: object) -> None:
+    if value is None or param.name is None:
+        return
+    setting_overrides(ctx)[param.name] = str(value) if isinstance(value, Path) else value
+    if ctx.obj is not None:  # a command's flag: the group has resolved the settings already
+        ctx.obj["settings"] = _resolve(setting_overrides(ctx))
+
+
+def setting_options(command: str, table: tuple[Setting, ...] = SETTINGS) -> list[click.Option]:
+    """The flags, with their help, of the settings in ``table`` that ``command`` takes (GLOBAL: every one)."""
+    options = []
+    for row in table:
+        if command not in row.commands and GLOBAL not in row.commands:
+            continue
+        kind: click.ParamType | type
+        if row.folder:
+            kind = click.Path(file_okay=False, path_type=Path)
+        elif row.bounds is not None:
+            low, high = row.bounds
+            kind = (click.IntRange if row.type is int else click.FloatRange)(low, high)
+        else:
+            kind = row.type
+        shown = f"; default {row.default:g}" if isinstance(row.default, float) else (
+            f"; default {row.default}" if row.default != "" else "")
+        options.append(click.Option([*row.cli_flags, row.name], type=kind, default=None, expose_value=False,
+                                    callback=_record, help=f"{row.help} (env {row.env}{shown})"))
+    return options
+
+
+class _Group(click.Group):
+    """A group whose commands take their settings flags from the table, the global ones included."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params.extend(setting_options(name or cmd.name or ""))
+        super().add_command(cmd, name)
+
+
 def _built(ctx: click.Context):
     try:
         return load_or_build(_settings(ctx))
@@ -51,29 +109,21 @@ def _fail(exc: BuildError) -> None:
     raise (InvalidContent if exc.exit_code == 1 else UsageProblem)(str(exc))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Working copy with ontology/, data/ and shapes/ (env KENNISGRAAF_ROOT; default: bundled data).")
-@click.option("--base-iri", default=None, help="Base IRI of the dataset (env KENNISGRAAF_BASE_IRI).")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Cache folder for built datasets (env KENNISGRAAF_CACHE_DIR).")
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(package_name="kennisgraaf")
 @click.pass_context
-def main(ctx: click.Context, root: Path | None, base_iri: str | None, cache_dir: Path | None) -> None:
+def main(ctx: click.Context) -> None:
     """kennisgraaf: a linked-data knowledge graph of who does what in the Dutch sociaal domein.
 
-    Without a command, `kennisgraaf` runs `kennisgraaf serve`.
+    Without a command, `kennisgraaf` runs `kennisgraaf serve`. The global options (--root,
+    --base-iri, --cache-dir) may also follow the command.
     """
-    try:
-        settings = load_settings({"root": str(root) if root else None, "base_iri": base_iri,
-                                  "cache_dir": str(cache_dir) if cache_dir else None})
-    except SettingsError as exc:
-        raise UsageProblem(str(exc)) from None
-    if settings.root and not settings.root_path.is_dir():
-        raise UsageProblem(f"--root {settings.root}: no such folder")
-    ctx.obj = {"settings": settings}
+    ctx.obj = {"settings": _resolve(setting_overrides(ctx))}
     if ctx.invoked_subcommand is None:  # `kennisgraaf` alone serves, as `datasette` does
         ctx.invoke(serve)
+
+
+main.params.extend(setting_options(GLOBAL))
 
 
 @main.command()
@@ -176,46 +226,15 @@ def queries_command(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.option("--host", default=None,
-              help="Interface to listen on (env KENNISGRAAF_HOST). Default 127.0.0.1: only this machine can "
-                   "connect, which is safe for trying things out; use 0.0.0.0 to serve the network.")
-@click.option("-p", "--port", type=click.IntRange(0, 65535), default=None,
-              help="Port (env KENNISGRAAF_PORT, default 8000); 0 picks a free port and prints the bound URL.")
-@click.option("--threads", type=click.IntRange(1, 512), default=None,
-              help="Request threads of the WSGI server (env KENNISGRAAF_THREADS, default 16); keep it above "
-                   "--max-in-flight, so that requests past the cap get 503 rather than wait.")
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Query worker processes of the embedded store (env KENNISGRAAF_WORKERS, default 2).")
-@click.option("--timeout", "query_timeout", type=click.FloatRange(0.1, 3600), default=None,
-              help="Seconds a query may run (env KENNISGRAAF_QUERY_TIMEOUT, default 10).")
-@click.option("--result-limit", type=click.IntRange(1), default=None,
-              help="Most result rows or triples per query; more is cut off and signalled "
-                   "(env KENNISGRAAF_RESULT_LIMIT, default 50000).")
-@click.option("--max-query-bytes", type=click.IntRange(1024), default=None,
-              help="Largest query text; larger gets 413 (env KENNISGRAAF_MAX_QUERY_BYTES, default 262144).")
-@click.option("--max-in-flight", type=click.IntRange(1), default=None,
-              help="Queries running or waiting at once; past it 503 with Retry-After "
-                   "(env KENNISGRAAF_MAX_IN_FLIGHT, default 12).")
-@click.option("--max-nesting", type=click.IntRange(1, 1000), default=None,
-              help="Deepest nesting of { } ( ) [ ] in a query (env KENNISGRAAF_MAX_NESTING, default 64).")
-@click.option("--worker-memory-mb", type=click.IntRange(0), default=None,
-              help="Address-space limit of each query worker in MB, 0 for none "
-                   "(env KENNISGRAAF_WORKER_MEMORY_MB, default 2048).")
-@click.option("--store", default=None,
-              help="URL of a remote SPARQL 1.1 query endpoint to use instead of the embedded store "
-                   "(env KENNISGRAAF_STORE). Give that store its own server-side query time limit.")
-@click.option("--base-iri", default=None,
-              help="Base IRI of the dataset (as the group option; env KENNISGRAAF_BASE_IRI).")
 @click.pass_context
-def serve(ctx: click.Context, **options: object) -> None:
+def serve(ctx: click.Context) -> None:
     """Serve the dataset: SPARQL endpoint, pages and exports (production WSGI server, waitress).
 
     This is the default command: `kennisgraaf` alone runs `kennisgraaf serve`.
     """
     from kennisgraaf.web import create_app, server
 
-    settings = _settings(ctx).replace(**options)
-    ctx.obj["settings"] = settings  # the dataset is built for this base IRI
+    settings = _settings(ctx)
     if settings.threads <= settings.max_in_flight:
         click.echo(f"warning: threads ({settings.threads}) <= max_in_flight ({settings.max_in_flight}): requests "
                    "past the cap wait in the server's queue instead of getting 503", err=True)
@@ -232,11 +251,8 @@ def serve(ctx: click.Context, **options: object) -> None:
 
 
 @main.command()
-@click.option("--into", "into", default=None,
-              help="Graph Store Protocol URL of the store, e.g. http://127.0.0.1:7878/store for Oxigraph "
-                   "(env KENNISGRAAF_STORE_UPDATE).")
 @click.pass_context
-def load(ctx: click.Context, into: str | None) -> None:
+def load(ctx: click.Context) -> None:
     """Put the built dataset, with its named graphs, into a SPARQL store (Graph Store Protocol PUT).
 
     Every named graph is replaced; the full union also goes into the store's default graph and,
@@ -246,7 +262,7 @@ def load(ctx: click.Context, into: str | None) -> None:
     from kennisgraaf.store.base import StoreError
     from kennisgraaf.store.remote import load_into
 
-    url = into or _settings(ctx).store_update
+    url = _settings(ctx).store_update
     if not url:
         raise UsageProblem("give the store's Graph Store Protocol URL with --into (or KENNISGRAAF_STORE_UPDATE)")
     try:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urljoin
 
+from kennisgraaf.config import DEFAULTS
 from kennisgraaf.sparql.lexer import IRI, TOKEN, AmbiguousQuery, scan
 
 UPDATE_KEYWORDS = frozenset(
@@ -44,8 +45,8 @@ class GuardError(Exception):
 class Limits:
     """Admission limits (see the ``max_query_bytes`` and ``max_nesting`` settings)."""
 
-    max_bytes: int = 262144
-    max_depth: int = 64
+    max_bytes: int = DEFAULTS.max_query_bytes
+    max_depth: int = DEFAULTS.max_nesting
     max_operations: int = 2000
 
 

@@ -22,6 +22,7 @@ from typing import Literal, Protocol
 import pyoxigraph as ox
 
 from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.config import DEFAULTS
 from kennisgraaf.sparql import formats
 from kennisgraaf.sparql.admission import Admitted, GuardError, Limits, admit, check_graphs, query_form
 from kennisgraaf.vocab import UriStrategy
@@ -107,8 +108,9 @@ class QueryPlan:
 class GuardedStore:
     """Admission, dataset choice, in-flight cap and time limit shared by both stores."""
 
-    def __init__(self, dataset: BuiltDataset, *, result_limit: int = 50000, timeout: float = 10.0,
-                 max_in_flight: int = 16, limits: Limits | None = None) -> None:
+    def __init__(self, dataset: BuiltDataset, *, result_limit: int = DEFAULTS.result_limit,
+                 timeout: float = DEFAULTS.query_timeout, max_in_flight: int = DEFAULTS.max_in_flight,
+                 limits: Limits | None = None) -> None:
         self.dataset = dataset
         self.result_limit = result_limit
         self.timeout = timeout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.config import DEFAULTS
 from kennisgraaf.sparql.admission import Limits
 from kennisgraaf.store.base import Binding, GuardedStore, QueryPlan, QueryResult, StoreError
 from kennisgraaf.store.pool import PoolBusy, WorkerFailed, WorkerPool, WorkerTimeout
@@ -12,9 +13,10 @@ from kennisgraaf.store.workers import Job, WorkerSpec
 class EmbeddedStore(GuardedStore):
     """The built dataset in pyoxigraph, queried in a pool of killable worker processes."""
 
-    def __init__(self, dataset: BuiltDataset, result_limit: int = 50000, *, timeout: float = 10.0,
-                 workers: int = 2, max_in_flight: int = 16, limits: Limits | None = None,
-                 memory_mb: int = 0) -> None:
+    def __init__(self, dataset: BuiltDataset, result_limit: int = DEFAULTS.result_limit, *,
+                 timeout: float = DEFAULTS.query_timeout, workers: int = DEFAULTS.workers,
+                 max_in_flight: int = DEFAULTS.max_in_flight, limits: Limits | None = None,
+                 memory_mb: int = DEFAULTS.worker_memory_mb) -> None:
         super().__init__(dataset, result_limit=result_limit, timeout=timeout, max_in_flight=max_in_flight,
                          limits=limits)
         spec = WorkerSpec(

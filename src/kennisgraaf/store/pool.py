@@ -21,6 +21,7 @@ import weakref
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
+from kennisgraaf.config import DEFAULTS
 from kennisgraaf.store.workers import FORK, Job, WorkerSpec, start_command
 
 RENICE_AFTER = 0.25  # seconds
@@ -92,7 +93,8 @@ class ForkServer:
 class WorkerPool:
     """Worker processes for one dataset; :meth:`run` is safe to call from many threads."""
 
-    def __init__(self, spec: WorkerSpec, *, warm: int = 2, limit: int = 16, start_timeout: float = 60.0) -> None:
+    def __init__(self, spec: WorkerSpec, *, warm: int = DEFAULTS.workers, limit: int = DEFAULTS.max_in_flight,
+                 start_timeout: float = 60.0) -> None:
         self.spec = spec
         self.warm = max(1, warm)
         self.limit = max(self.warm, limit)

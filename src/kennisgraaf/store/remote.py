@@ -25,6 +25,7 @@ import pyoxigraph as ox
 import requests
 
 from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.config import DEFAULTS
 from kennisgraaf.sparql import formats
 from kennisgraaf.sparql.admission import Limits
 from kennisgraaf.store.base import Binding, GuardedStore, QueryPlan, QueryResult, StoreError
@@ -36,8 +37,9 @@ USER_AGENT = "kennisgraaf"
 class RemoteStore(GuardedStore):
     """The dataset in a SPARQL 1.1 store at ``endpoint`` (its query URL), loaded with :func:`load_into`."""
 
-    def __init__(self, endpoint: str, dataset: BuiltDataset, *, result_limit: int = 50000, timeout: float = 10.0,
-                 max_in_flight: int = 16, limits: Limits | None = None, connect_timeout: float = 5.0) -> None:
+    def __init__(self, endpoint: str, dataset: BuiltDataset, *, result_limit: int = DEFAULTS.result_limit,
+                 timeout: float = DEFAULTS.query_timeout, max_in_flight: int = DEFAULTS.max_in_flight,
+                 limits: Limits | None = None, connect_timeout: float = 5.0) -> None:
         super().__init__(dataset, result_limit=result_limit, timeout=timeout, max_in_flight=max_in_flight,
                          limits=limits)
         self.endpoint = endpoint

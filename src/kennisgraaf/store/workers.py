@@ -32,6 +32,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kennisgraaf.config import DEFAULTS
 from kennisgraaf.sparql import formats
 
 CLONE_NEWUSER = 0x10000000
@@ -49,7 +50,7 @@ class WorkerSpec:
     asserted_graph: str
     base: str
     prefixes: dict[str, str] = field(default_factory=dict)
-    memory_mb: int = 0  # address-space limit per worker; 0 = none
+    memory_mb: int = DEFAULTS.worker_memory_mb  # address-space limit per worker; 0 = none
     isolate_network: bool = True
 
 
@@ -63,7 +64,7 @@ class Job:
     named_graphs: list[str]
     substitutions: dict[str, Any]
     result_limit: int
-    timeout: float = 10.0
+    timeout: float = DEFAULTS.query_timeout
 
 
 def load_store(spec: WorkerSpec) -> ox.Store:
