@@ -285,6 +285,36 @@ def test_construct_and_describe_in_every_rdf_format_give_the_same_graph(http, le
         assert all(isomorphic(graphs[0], graph) for graph in graphs[1:])
 
 
+@pytest.mark.parametrize(("accept", "media_type", "fmt"), [
+    ("application/json", "application/ld+json", "json-ld"),
+    ("application/xml", "application/rdf+xml", "xml"),
+    ("application/xml;q=0.9, application/json;q=0.5", "application/rdf+xml", "xml"),
+])
+def test_generic_json_and_xml_give_json_ld_and_rdf_xml_for_a_graph(http, accept, media_type, fmt):
+    # Issue 10: these were 406 on /sparql (one alias table said SPARQL results only) while the
+    # resource pages answered them; the same words now mean the graph formats for CONSTRUCT.
+    query = "CONSTRUCT { ?doc a kg:Document ; dcterms:title ?t } WHERE { ?doc a kg:Document ; dcterms:title ?t }"
+    response = http.get("/sparql", params={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200, response.text
+    assert response.mimetype == media_type
+    graph = rdflib.Graph().parse(data=response.content, format=fmt)
+    turtle = http.get("/sparql", params={"query": query}, headers={"Accept": "text/turtle"})
+    assert len(graph) > 3
+    assert isomorphic(graph, rdflib.Graph().parse(data=turtle.content, format="turtle"))
+
+
+@pytest.mark.parametrize(("accept", "media_type"), [
+    ("application/json", "application/sparql-results+json"),
+    ("application/xml", "application/sparql-results+xml"),
+])
+def test_generic_json_and_xml_give_sparql_results_for_select(http, accept, media_type):
+    response = http.get("/sparql", params={"query": "SELECT ?doc { ?doc a kg:Document }"}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == media_type
+    assert len(list(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.from_media_type(
+        media_type)))) >= 5
+
+
 @pytest.mark.parametrize(("accept", "expected"), [
     ("text/csv;q=0.4, application/sparql-results+xml;q=0.8", "application/sparql-results+xml"),
     ("application/sparql-results+json;q=0.1, text/tab-separated-values", "text/tab-separated-values"),

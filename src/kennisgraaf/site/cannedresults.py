@@ -20,17 +20,26 @@ from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.site.pageindex import PageIndex
 from kennisgraaf.sparql.catalogue import ANY, LEXICAL, MAX_LITERAL, CannedQuery, Catalogue, Parameter
 from kennisgraaf.sparql.local import open_query, rows, run_local_query
+from kennisgraaf.sparql.mediatypes import (
+    CSV,
+    HTML,
+    JSON,
+    JSON_LD,
+    N_TRIPLES,
+    RDF_XML,
+    SPARQL_JSON,
+    SPARQL_XML,
+    TSV,
+    TURTLE,
+)
 from kennisgraaf.store.base import QueryResult, Term, parse_json_rows
 from kennisgraaf.vocab import UriStrategy
 
-HTML = "text/html"
-JSON = "application/json"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-SELECT_FORMATS = {"html": HTML, "json": JSON, "srj": "application/sparql-results+json",
-                  "xml": "application/sparql-results+xml", "csv": "text/csv", "tsv": "text/tab-separated-values"}
+# The ``?format=`` names of canned queries: ``json`` is the plain JSON rows, ``srj`` SPARQL JSON.
+SELECT_FORMATS = {"html": HTML, "json": JSON, "srj": SPARQL_JSON, "xml": SPARQL_XML, "csv": CSV, "tsv": TSV}
 ASK_FORMATS = {k: v for k, v in SELECT_FORMATS.items() if k in ("html", "json", "srj", "xml")}
-GRAPH_FORMATS = {"html": HTML, "ttl": "text/turtle", "jsonld": "application/ld+json",
-                 "nt": "application/n-triples", "rdf": "application/rdf+xml"}
+GRAPH_FORMATS = {"html": HTML, "ttl": TURTLE, "jsonld": JSON_LD, "nt": N_TRIPLES, "rdf": RDF_XML}
 FORMATS = {**SELECT_FORMATS, **GRAPH_FORMATS}
 _INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
 _DECIMALS = {XSD + t for t in ("decimal", "double", "float")}
@@ -231,8 +240,7 @@ _TEXT = {"type": "string"}
 
 
 def _responses(media_types: list[str], ok_schema: dict[str, Any]) -> dict[str, Any]:
-    other = {"application/sparql-results+json": {"type": "object"},
-             "application/ld+json": {"type": ["array", "object"]}}
+    other = {SPARQL_JSON: {"type": "object"}, JSON_LD: {"type": ["array", "object"]}}
     ok = {mt: {"schema": ok_schema if mt == JSON else other.get(mt, _TEXT)} for mt in media_types}
     error = {"content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}, HTML: {"schema": _TEXT}}}
     return {

@@ -23,11 +23,11 @@ import pyoxigraph as ox
 
 from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.config import DEFAULTS
-from kennisgraaf.sparql import formats
+from kennisgraaf.sparql import mediatypes
 from kennisgraaf.sparql.admission import Admitted, GuardError, Limits, admit, check_graphs, query_form
 from kennisgraaf.vocab import UriStrategy
 
-SPARQL_JSON = formats.SPARQL_JSON
+SPARQL_JSON = mediatypes.SPARQL_JSON
 
 Kind = Literal["select", "ask", "graph"]
 Binding = ox.NamedNode | ox.Literal
@@ -134,10 +134,10 @@ class GuardedStore:
         except GuardError as exc:
             raise StoreError(exc.message, exc.status) from None
         kind = query_form(text)
-        supported = formats.GRAPH_TYPES if kind == "graph" else formats.RESULT_TYPES
+        supported = mediatypes.GRAPH_TYPES if kind == "graph" else mediatypes.RESULT_TYPES
         try:
-            media_type = formats.negotiate(accept, supported)
-        except formats.NotAcceptable as exc:
+            media_type = mediatypes.negotiate(accept, supported)
+        except mediatypes.NotAcceptable as exc:
             raise StoreError(str(exc), 406) from None
         if default_graphs is not None or named_graphs is not None:
             default = list(default_graphs) if default_graphs is not None else self._default(asserted)

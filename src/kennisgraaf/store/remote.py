@@ -26,8 +26,9 @@ import requests
 
 from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.config import DEFAULTS
-from kennisgraaf.sparql import formats
+from kennisgraaf.sparql import mediatypes
 from kennisgraaf.sparql.admission import Limits
+from kennisgraaf.sparql.results import serialise_solutions
 from kennisgraaf.store.base import Binding, GuardedStore, QueryPlan, QueryResult, StoreError
 
 UNION_GRAPH = "union"
@@ -50,7 +51,7 @@ class RemoteStore(GuardedStore):
 
     def execute(self, plan: QueryPlan, bindings: dict[str, Binding], timeout: float) -> QueryResult:
         deadline = time.monotonic() + timeout
-        wire = "application/n-triples" if plan.kind == "graph" else formats.SPARQL_JSON
+        wire = "application/n-triples" if plan.kind == "graph" else mediatypes.SPARQL_JSON
         data: list[tuple[str, str]] = [("query", self._text(plan, bindings))]
         data += [("default-graph-uri", g) for g in (plan.default_graph or [self.union_graph])]
         data += [("named-graph-uri", g) for g in plan.named_graphs]
@@ -99,7 +100,7 @@ class RemoteStore(GuardedStore):
         if plan.kind == "graph":
             triples = ox.parse(input=response.raw, format=ox.RdfFormat.N_TRIPLES)
             kept, truncated = _take(triples, self.result_limit, late)
-            fmt = formats.rdf_format(plan.media_type)
+            fmt = mediatypes.rdf_format(plan.media_type)
             kwargs: dict[str, Any] = {"prefixes": self.prefixes} if fmt in (
                 ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else {}
             return QueryResult("graph", plan.media_type, ox.serialize(kept, format=fmt, **kwargs), truncated)
@@ -109,7 +110,7 @@ class RemoteStore(GuardedStore):
             return QueryResult("ask", plan.media_type, results.serialize(format=fmt_results))
         variables = [v.value for v in results.variables]
         rows, truncated = _take((tuple(solution) for solution in results), self.result_limit, late)
-        body = formats.serialise_solutions(variables, rows, plan.media_type)
+        body = serialise_solutions(variables, rows, plan.media_type)
         return QueryResult("select", plan.media_type, body, truncated)
 
     def close(self) -> None:

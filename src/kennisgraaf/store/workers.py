@@ -12,7 +12,8 @@ Forking it gives a ready worker in milliseconds, also when heavy queries keep th
 the workers share the store's memory until they write to it. The fork server stays
 single-threaded, which is what makes forking it safe. Each worker asks the kernel to end it a
 little after each job's time limit (SIGALRM), so none outlives a dead parent for long.
-This module imports only the standard library, pyoxigraph and :mod:`kennisgraaf.sparql.formats`.
+This module imports only the standard library, pyoxigraph, :mod:`kennisgraaf.sparql.mediatypes` and
+:mod:`kennisgraaf.sparql.results`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from kennisgraaf.config import DEFAULTS
-from kennisgraaf.sparql import formats
+from kennisgraaf.sparql import mediatypes
+from kennisgraaf.sparql.results import serialise_solutions
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
@@ -103,11 +105,11 @@ def execute(store: ox.Store, spec: WorkerSpec, job: Job) -> tuple:
 def _serialise(results: Any, job: Job, spec: WorkerSpec) -> tuple:
     if isinstance(results, ox.QueryBoolean):
         fmt = ox.QueryResultsFormat.from_media_type(job.media_type)
-        if job.media_type not in formats.RESULT_TYPES or fmt is None:
+        if job.media_type not in mediatypes.RESULT_TYPES or fmt is None:
             return ("error", 406, f"ASK results cannot be given as {job.media_type}")
         return ("ok", "ask", job.media_type, results.serialize(format=fmt), False)
     if isinstance(results, ox.QueryTriples):
-        if job.media_type not in formats.GRAPH_TYPES:
+        if job.media_type not in mediatypes.GRAPH_TYPES:
             return ("error", 406, f"graph results cannot be given as {job.media_type}")
         triples = []
         for triple in results:
@@ -117,7 +119,7 @@ def _serialise(results: Any, job: Job, spec: WorkerSpec) -> tuple:
         else:
             return ("ok", "graph", job.media_type, _rdf(triples, job.media_type, spec), False)
         return ("ok", "graph", job.media_type, _rdf(triples, job.media_type, spec), True)
-    if job.media_type not in formats.RESULT_TYPES:
+    if job.media_type not in mediatypes.RESULT_TYPES:
         return ("error", 406, f"SELECT results cannot be given as {job.media_type}")
     variables = [v.value for v in results.variables]
     rows, truncated = [], False
@@ -126,11 +128,11 @@ def _serialise(results: Any, job: Job, spec: WorkerSpec) -> tuple:
             truncated = True
             break
         rows.append(tuple(solution))
-    return ("ok", "select", job.media_type, formats.serialise_solutions(variables, rows, job.media_type), truncated)
+    return ("ok", "select", job.media_type, serialise_solutions(variables, rows, job.media_type), truncated)
 
 
 def _rdf(triples: list[ox.Triple], media_type: str, spec: WorkerSpec) -> bytes:
-    fmt = formats.rdf_format(media_type)
+    fmt = mediatypes.rdf_format(media_type)
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
         return ox.serialize(triples, format=fmt, prefixes=spec.prefixes)
     return ox.serialize(triples, format=fmt)

@@ -11,6 +11,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from jinja2 import TemplateNotFound
 from werkzeug.exceptions import HTTPException
 
+from kennisgraaf.sparql import mediatypes
 from kennisgraaf.store.base import StoreError
 
 
@@ -29,8 +30,7 @@ class UserError(Exception):
 
 def wants_html() -> bool:
     """True when the client prefers HTML over JSON (a browser)."""
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["application/json"]
+    return mediatypes.wants_html(request.accept_mimetypes, [mediatypes.JSON])
 
 
 def error_response(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
