@@ -2,8 +2,9 @@
 
 Checked here, for every store and every route: the size of the query text (413), updates (403:
 the endpoint is read-only), ``SERVICE`` (400: no outbound requests from a query), the nesting
-depth of ``{ } ( ) [ ]`` (400: pyoxigraph crashes on deep nesting), and ``FROM`` / ``FROM NAMED``
-(400 unless they name graphs of the dataset). The engine's own parser gives syntax errors.
+depth of ``{ } ( ) [ ]`` (400: pyoxigraph crashes on deep nesting), IRIs in ``BASE`` / ``FROM`` that
+cannot be resolved (400), and, when ``graphs`` is given, ``FROM`` / ``FROM NAMED`` outside it. The
+engine's own parser gives syntax errors.
 
 The checks read the query with a lexer (:mod:`kennisgraaf.sparql.lexer`), not a parser: a full
 SPARQL parser in Python (rdflib's) takes tens of milliseconds per query and hundreds for large
@@ -101,14 +102,17 @@ def admit(
             "||, +, / …); this endpoint accepts at most that many."
         )
     known = {**(prefixes or {}), **found.prefixes}
-    base = urljoin(base, found.base) if found.base is not None else base
-    admitted = Admitted(
-        text,
-        _unique(_resolve(g, base, known) for g in found.from_graphs),
-        _unique(_resolve(g, base, known) for g in found.from_named),
-        found.prefixes,
-        found.depth,
-    )
+    try:
+        base = urljoin(base, found.base) if found.base is not None else base
+        admitted = Admitted(
+            text,
+            _unique(_resolve(g, base, known) for g in found.from_graphs),
+            _unique(_resolve(g, base, known) for g in found.from_named),
+            found.prefixes,
+            found.depth,
+        )
+    except ValueError as exc:  # urljoin on a malformed IRI, e.g. BASE <http://[x>
+        raise GuardError(f"The query's BASE or FROM holds an IRI that is not valid: {exc}.") from None
     if graphs is not None:
         check_graphs([*admitted.from_graphs, *admitted.from_named_graphs], graphs, "FROM / FROM NAMED")
     return admitted

@@ -4,7 +4,10 @@ Every query, from every route, goes through :meth:`GuardedStore.query`: admissio
 :mod:`kennisgraaf.sparql.admission` (size, read-only, SERVICE, nesting, FROM graphs), the cap on queries
 in flight (503 with Retry-After past it), the choice of the dataset (protocol parameters, else
 the query's FROM / FROM NAMED, else the default graph: the materialised union, or the asserted
-union when ``asserted``; named graphs: the real graphs, never the unions), and a time limit.
+union when ``asserted``; named graphs: the real graphs, never the unions; a graph that is not in
+the dataset is an empty graph), and a time limit. A query's own fault is a 4xx with the engine's
+message; a fault of the store is logged under a short incident id that the client is given
+(:func:`store_fault`), never the internals.
 
 :class:`EmbeddedStore` runs queries in a pool of worker processes that each hold the dataset in
 pyoxigraph (:mod:`kennisgraaf.store.embedded`); the remote store is in
@@ -13,7 +16,10 @@ pyoxigraph (:mod:`kennisgraaf.store.embedded`); the remote store is in
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
+import secrets
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,10 +30,11 @@ import pyoxigraph as ox
 from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.config import DEFAULTS
 from kennisgraaf.sparql import mediatypes
-from kennisgraaf.sparql.admission import Admitted, GuardError, Limits, admit, check_graphs, query_form
+from kennisgraaf.sparql.admission import Admitted, GuardError, Limits, admit, query_form
 from kennisgraaf.vocab import UriStrategy
 
 SPARQL_JSON = mediatypes.SPARQL_JSON
+log = logging.getLogger("kennisgraaf.store")
 
 Kind = Literal["select", "ask", "graph"]
 Binding = ox.NamedNode | ox.Literal
@@ -41,6 +48,25 @@ class StoreError(Exception):
         self.message = message
         self.status = status
         self.headers = dict(headers or {})
+        self.incident: str | None = None
+
+
+def query_hash(text: str) -> str:
+    """A short hash of a query text: how the log names a query without writing it out."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def store_fault(message: str, detail: str, *, status: int = 500, query: str | None = None) -> StoreError:
+    """A failure of the store, not of the query: logged in full under a short id; the client sees the id only.
+
+    ``message`` is for the client (no host names, paths or tracebacks); ``detail`` goes to the log.
+    """
+    incident = secrets.token_hex(4)
+    log.error("incident %s: %s%s", incident, detail, f" (query {query_hash(query)})" if query else "")
+    error = StoreError(f"{message} (incident {incident}: the operator finds the details in the server log under "
+                       "this id).", status)
+    error.incident = incident
+    return error
 
 
 @dataclass(frozen=True)
@@ -105,6 +131,14 @@ class QueryPlan:
     named_graphs: list[str]
 
 
+def _check_iri(name: str) -> None:
+    """A graph name must be an IRI the engine accepts (a malformed one is the request's fault)."""
+    try:
+        ox.NamedNode(name)
+    except ValueError as exc:
+        raise StoreError(f"The graph name <{name}> is not a valid IRI: {exc}.") from None
+
+
 class GuardedStore:
     """Admission, dataset choice, in-flight cap and time limit shared by both stores."""
 
@@ -126,11 +160,10 @@ class GuardedStore:
              default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None) -> QueryPlan:
         """Admit ``text`` and choose its media type and dataset (raises :class:`StoreError`)."""
         try:
-            admitted = admit(text, limits=self.limits, graphs=self.graphs, base=self.dataset.base,
-                             prefixes=self.prefixes)
-            if default_graphs is not None or named_graphs is not None:
-                check_graphs([*(default_graphs or []), *(named_graphs or [])], self.graphs,
-                             "default-graph-uri / named-graph-uri")
+            # Any graph name is allowed: one that is not in the dataset is an empty graph (SPARQL 1.1
+            # Protocol, as the W3C tests, Oxigraph and Fuseki have it). The engine looks names up in
+            # its own store only; it never dereferences them or reads a file.
+            admitted = admit(text, limits=self.limits, base=self.dataset.base, prefixes=self.prefixes)
         except GuardError as exc:
             raise StoreError(exc.message, exc.status) from None
         kind = query_form(text)
@@ -146,6 +179,8 @@ class GuardedStore:
             default, named = admitted.from_graphs, admitted.from_named_graphs
         else:
             default, named = self._default(asserted), list(self.named)
+        for name in [*(default or []), *named]:
+            _check_iri(name)
         return QueryPlan(admitted, kind, media_type, default, named)
 
     def _default(self, asserted: bool) -> list[str] | None:

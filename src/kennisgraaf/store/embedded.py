@@ -5,7 +5,7 @@ from __future__ import annotations
 from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.config import DEFAULTS
 from kennisgraaf.sparql.admission import Limits
-from kennisgraaf.store.base import Binding, GuardedStore, QueryPlan, QueryResult, StoreError
+from kennisgraaf.store.base import Binding, GuardedStore, QueryPlan, QueryResult, StoreError, store_fault
 from kennisgraaf.store.pool import PoolBusy, WorkerFailed, WorkerPool, WorkerTimeout
 from kennisgraaf.store.workers import Job, WorkerSpec
 
@@ -46,6 +46,8 @@ class EmbeddedStore(GuardedStore):
         except WorkerFailed:
             raise StoreError("The query engine stopped while running this query (it has been restarted).",
                              500) from None
+        if reply[0] == "fault":
+            raise store_fault("The query engine failed on this query.", reply[1], query=plan.admitted.text)
         if reply[0] == "error":
             raise StoreError(reply[2], reply[1])
         _, kind, media_type, body, truncated = reply

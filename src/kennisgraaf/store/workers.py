@@ -81,12 +81,13 @@ def load_store(spec: WorkerSpec) -> ox.Store:
 
 
 def execute(store: ox.Store, spec: WorkerSpec, job: Job) -> tuple:
-    """Run ``job``; reply ``("ok", kind, media_type, body, truncated)`` or ``("error", status, message)``."""
-    if job.default_graph is None:
-        default: Any = ox.DefaultGraph()
-    else:
-        default = [ox.NamedNode(iri) for iri in job.default_graph]
+    """Run ``job``; reply ``("ok", kind, media_type, body, truncated)``, ``("error", status, message)`` for the
+    query's own fault, or ``("fault", detail)`` for the engine's (the pool logs it; the client sees an id)."""
     try:
+        if job.default_graph is None:
+            default: Any = ox.DefaultGraph()
+        else:
+            default = [ox.NamedNode(iri) for iri in job.default_graph]
         results = store.query(
             job.text,
             base_iri=spec.base or None,
@@ -98,8 +99,13 @@ def execute(store: ox.Store, spec: WorkerSpec, job: Job) -> tuple:
         return _serialise(results, job, spec)
     except SyntaxError as exc:
         return ("error", 400, f"SPARQL syntax error: {exc}")
-    except (OSError, ValueError, TypeError, RuntimeError) as exc:
-        return ("error", 500, f"the query engine failed: {exc}")
+    except (ValueError, RuntimeError, OSError) as exc:
+        # pyoxigraph raises ValueError for a query error and RuntimeError for the other evaluation
+        # errors (an unknown function, a graph that is not one); the store is in memory, so an OSError
+        # comes only from I/O the query asks for (SERVICE, which admission refuses before this).
+        return ("error", 400, f"The query cannot be evaluated: {exc}")
+    except Exception as exc:  # anything else (our serialisers, the interpreter) is not the query's fault
+        return ("fault", f"{type(exc).__name__}: {exc}")
 
 
 def _serialise(results: Any, job: Job, spec: WorkerSpec) -> tuple:
