@@ -7,12 +7,13 @@ their source), 2 unusable input (unparsable Turtle, missing files, bad options).
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from kennisgraaf.build.export import EXPORT_FORMATS, export
-from kennisgraaf.build.pipeline import BuildError, Progress, load_or_build, validate_files, validate_root
+from kennisgraaf.build.pipeline import BuildError, Progress, check, load_or_build, watched_state
 from kennisgraaf.config import GLOBAL, SETTINGS, Setting, Settings, SettingsError, load_settings
 from kennisgraaf.site.cannedresults import run_canned
 from kennisgraaf.site.stats import dataset_stats
@@ -20,6 +21,8 @@ from kennisgraaf.sparql.catalogue import ParameterError, UnknownQuery
 from kennisgraaf.sparql.local import QueryFailed, run_local_query
 from kennisgraaf.sparql.queryfiles import load_catalogue
 from kennisgraaf.vocab import UriStrategy
+
+WATCH_INTERVAL = 0.5  # seconds between looks at the input files in `validate --watch`
 
 
 class UsageProblem(click.ClickException):
@@ -142,21 +145,50 @@ def build(ctx: click.Context, force: bool) -> None:
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
               help="Report format.")
+@click.option("--watch", is_flag=True, help="Validate again each time an input file is saved (Ctrl-C stops).")
 @click.pass_context
-def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
-    """Validate the data (or the given Turtle FILES, with the ontology) against the shapes.
+def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, watch: bool) -> None:
+    """Validate the data (or the given Turtle FILES, with the rest of the working copy): parse errors,
+    quotes not in their source, kg: terms not in the ontology and SHACL findings, all in one report.
 
-    Exit 0 when valid (warnings are shown), 1 on violations, 2 when the input is unusable.
+    Unchanged inputs are answered from a cache. Exit 0 when valid (warnings are shown),
+    1 on violations, 2 when the input is unusable (a file that does not parse).
     """
     settings = _settings(ctx)
+    if watch:
+        _watch(settings, list(files), fmt)
+        return
+    sys.exit(_validate_once(settings, list(files), fmt))
+
+
+def _validate_once(settings: Settings, files: list[Path], fmt: str) -> int:
+    """Validate, print the report, return the exit code."""
+    started = time.perf_counter()
     try:
-        report = validate_files(settings, list(files)) if files else validate_root(settings)
+        answer = check(settings, files)
     except BuildError as exc:
         _fail(exc)
-    output = {"text": report.to_text, "turtle": report.to_turtle, "json": report.to_json}[fmt]()
-    click.echo(output)
-    if not report.conforms:
-        sys.exit(1)
+    report = answer.report
+    click.echo({"text": report.to_text, "turtle": report.to_turtle, "json": report.to_json}[fmt]())
+    if fmt == "text":  # the other formats stay parseable on a combined stream
+        click.echo(f"validate: {answer.how()} in {time.perf_counter() - started:.2f} s", err=True)
+    return 2 if report.unusable else (0 if report.conforms else 1)
+
+
+def _watch(settings: Settings, files: list[Path], fmt: str) -> None:
+    """Validate, then again whenever an input file's modification time or size changes (polling)."""
+    try:
+        seen = None
+        while True:
+            state = watched_state(settings.root_path, files)
+            if state != seen:
+                seen = state
+                code = _validate_once(settings, files, fmt)
+                click.echo(f"watch: exit status {code}; waiting for changes to {len(state)} files (Ctrl-C stops)",
+                           err=True)
+            time.sleep(WATCH_INTERVAL)
+    except KeyboardInterrupt:
+        return
 
 
 @main.command("export")

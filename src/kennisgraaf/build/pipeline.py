@@ -15,7 +15,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,12 +25,14 @@ from rdflib.namespace import RDF, RDFS
 
 from kennisgraaf import __version__
 from kennisgraaf.build.canonical import blank_node_labels, graph_quads, sorted_quads
-from kennisgraaf.config import Settings
+from kennisgraaf.build.checkrun import Answer, run_checks
 from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.build.evidence import check_quotes, source_files
 from kennisgraaf.build.inference import closure
+from kennisgraaf.build.inputs import BuildError, Inputs, find_inputs
 from kennisgraaf.build.rdfio import TurtleError, read_turtle, rebase
 from kennisgraaf.build.validate import Report, ShapesError, load_shapes, validate
+from kennisgraaf.config import Settings
 from kennisgraaf.vocab import (
     DEFAULT_BASE,
     GRAPH_INFERRED,
@@ -43,30 +45,6 @@ from kennisgraaf.vocab import (
 CACHE_FORMAT = "1"
 
 
-class BuildError(Exception):
-    """The build cannot go on; ``exit_code`` 2 for unusable input, 1 for invalid content."""
-
-    def __init__(self, message: str, exit_code: int = 2, report: Report | None = None) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-        self.report = report
-
-
-@dataclass
-class Inputs:
-    """The files of one root folder, by role."""
-
-    root: Path
-    ontology: list[Path]
-    reference: list[Path]
-    documents: list[Path]
-    shapes: list[Path]
-    sources: list[Path]
-
-    def all_files(self) -> Iterator[Path]:
-        yield from (*self.ontology, *self.reference, *self.documents, *self.shapes, *self.sources)
-
-
 @dataclass
 class Progress:
     """Timing of build steps, reported on stderr (or to a callback in tests)."""
@@ -76,25 +54,6 @@ class Progress:
 
     def step(self, text: str) -> None:
         self.report(f"[{time.perf_counter() - self._start:6.2f}s] {text}")
-
-
-def find_inputs(root: Path) -> Inputs:
-    """List the input files under ``root``; raise BuildError when a required folder is missing."""
-    folders = {"ontology": root / "ontology", "data": root / "data", "shapes": root / "shapes"}
-    for name, folder in folders.items():
-        if not folder.is_dir():
-            raise BuildError(f"{root}: no {name}/ folder (expected ontology/, data/ and shapes/)")
-    inputs = Inputs(
-        root=root,
-        ontology=sorted((root / "ontology").glob("*.ttl")),
-        reference=sorted((root / "data" / "reference").glob("*.ttl")),
-        documents=sorted((root / "data" / "documenten").glob("*.ttl")),
-        shapes=sorted((root / "shapes").glob("*.ttl")),
-        sources=sorted((root / "data" / "bronnen").glob("*.txt")),
-    )
-    if not inputs.ontology:
-        raise BuildError(f"{root / 'ontology'}: no .ttl files")
-    return inputs
 
 
 def input_hash(inputs: Inputs, base: str) -> str:
@@ -206,26 +165,36 @@ def _validate(inputs: Inputs, parsed: Parsed) -> Report:
         raise BuildError(f"the shapes cannot be used: {exc}", 2) from None
 
 
+def check(settings: Settings, files: list[Path] | None = None) -> Answer:
+    """Every check of ``validate`` over the settings' root (or over a maintainer's own ``files``),
+    answered from the check cache in the settings' cache folder where the inputs are unchanged."""
+    return run_checks(find_inputs(settings.root_path), files or (), settings.cache_path)
+
+
+def watched_state(root: Path, files: list[Path]) -> dict[str, tuple[int, int]]:
+    """Modification time and size of every input file (and of ``files``): what `validate --watch` polls."""
+    try:
+        paths = [*find_inputs(root).all_files(), *files]
+    except BuildError:
+        paths = list(files)
+    state = {}
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        state[str(path)] = (info.st_mtime_ns, info.st_size)
+    return state
+
+
 def validate_root(settings: Settings) -> Report:
-    """Parse, check quotes and validate the data of the settings' root (no inference, no cache)."""
-    inputs = find_inputs(settings.root_path)
-    parsed = parse_inputs(inputs)
-    check_all_quotes(inputs, parsed, {p.stem: p for p in inputs.documents})
-    return _validate(inputs, parsed)
+    """Parse, check quotes and terms, and validate the data of the settings' root (no inference)."""
+    return check(settings).report
 
 
 def validate_files(settings: Settings, files: list[Path]) -> Report:
-    """Validate a maintainer's own data files, with the ontology and reference data, against the shapes."""
-    inputs = find_inputs(settings.root_path)
-    for path in files:
-        if not path.is_file():
-            raise BuildError(f"{path}: no such file", 2)
-    own = {p.resolve() for p in files}
-    inputs.reference = [p for p in inputs.reference if p.resolve() not in own]
-    inputs.documents = []
-    parsed = parse_inputs(inputs, files)
-    check_all_quotes(inputs, parsed, {p.stem: p for p in files})
-    return _validate(inputs, parsed)
+    """Validate a maintainer's own data files with the rest of the working copy: findings about them only."""
+    return check(settings, files).report
 
 
 def run_pipeline(inputs: Inputs, base: str, progress: Progress) -> tuple[dict[str, Graph], dict]:
