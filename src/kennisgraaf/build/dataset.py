@@ -17,17 +17,19 @@ import pyoxigraph as ox
 
 from kennisgraaf.vocab import GRAPH_ASSERTED, GRAPH_INFERRED
 
+EXPLANATIONS_FILE = "explanations.json"
+
 
 @dataclass(frozen=True)
 class BuiltDataset:
-    """A complete build in a cache folder: ``graphs.nq`` (named graphs) and ``meta.json``."""
+    """A complete build in a cache folder: ``graphs.nq`` (named graphs), ``meta.json`` and ``explanations.json``."""
 
     path: Path
     meta: dict
 
     @staticmethod
     def is_complete(path: Path) -> bool:
-        return (path / "graphs.nq").is_file() and (path / "meta.json").is_file()
+        return all((path / name).is_file() for name in ("graphs.nq", "meta.json", EXPLANATIONS_FILE))
 
     @classmethod
     def open(cls, path: Path) -> BuiltDataset:
@@ -45,6 +47,11 @@ class BuiltDataset:
     @property
     def key(self) -> str:
         return self.meta.get("key", "")
+
+    @cached_property
+    def explanations(self) -> dict:
+        """Why each inferred triple holds (build/explain.py): ``derived``, ``asserted``, ``rules`` by N-Triples key."""
+        return json.loads((self.path / EXPLANATIONS_FILE).read_text(encoding="utf-8"))
 
     def graph_iri(self, name: str) -> str:
         return f"{self.base}graph/{name}"

@@ -26,8 +26,10 @@ from rdflib.namespace import RDF, RDFS
 from kennisgraaf import __version__
 from kennisgraaf.build.canonical import blank_node_labels, graph_quads, sorted_quads
 from kennisgraaf.build.checkrun import Answer, run_checks
-from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.build.dataset import EXPLANATIONS_FILE, BuiltDataset
 from kennisgraaf.build.evidence import check_quotes, source_files
+from kennisgraaf.build.explain import explain
+from kennisgraaf.build.explain import to_json as explanations_json
 from kennisgraaf.build.inference import closure
 from kennisgraaf.build.inputs import BuildError, Inputs, find_inputs
 from kennisgraaf.build.rdfio import TurtleError, read_turtle, rebase
@@ -42,7 +44,7 @@ from kennisgraaf.vocab import (
     KG,
 )
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"  # 2: explanations.json beside graphs.nq
 
 
 @dataclass
@@ -73,9 +75,9 @@ def load_or_build(settings: Settings, *, progress: Progress | None = None, force
     if not force and BuiltDataset.is_complete(target):
         return BuiltDataset.open(target)
     progress = progress or Progress()
-    graphs, meta = run_pipeline(inputs, settings.base_iri, progress)
+    graphs, meta, files = run_pipeline(inputs, settings.base_iri, progress)
     meta["key"] = key
-    write_atomically(target, graphs, meta)
+    write_atomically(target, graphs, meta, files)
     progress.step(f"cached in {target}")
     return BuiltDataset.open(target)
 
@@ -197,8 +199,8 @@ def validate_files(settings: Settings, files: list[Path]) -> Report:
     return check(settings, files).report
 
 
-def run_pipeline(inputs: Inputs, base: str, progress: Progress) -> tuple[dict[str, Graph], dict]:
-    """Run every build step and return the named graphs (by name) and the build metadata."""
+def run_pipeline(inputs: Inputs, base: str, progress: Progress) -> tuple[dict[str, Graph], dict, dict[str, str]]:
+    """Run every build step; return the named graphs (by name), the build metadata and extra cache files."""
     parsed = parse_inputs(inputs)
     progress.step(f"parsed {len(inputs.ontology) + len(inputs.reference) + len(inputs.documents)} Turtle files")
     locations = check_all_quotes(inputs, parsed, {p.stem: p for p in inputs.documents})
@@ -218,6 +220,9 @@ def run_pipeline(inputs: Inputs, base: str, progress: Progress) -> tuple[dict[st
               GRAPH_INFERRED: inferred, **parsed.documents}
     if base != DEFAULT_BASE:
         graphs = {name: rebase(graph, DEFAULT_BASE, base) for name, graph in graphs.items()}
+    explanations = _explain(graphs, base)
+    progress.step(f"explained {len(explanations['derived'])} derived triples "
+                  f"({len(explanations['missing'])} without a derivation)")
     meta = {
         "version": __version__,
         "base": base,
@@ -226,12 +231,24 @@ def run_pipeline(inputs: Inputs, base: str, progress: Progress) -> tuple[dict[st
         "documents": sorted(parsed.documents),
         "warnings": json.loads(report.to_json()) if report.warnings else [],
         "triples": {name: len(graph) for name, graph in graphs.items()},
+        "explanations": {"derived": len(explanations["derived"]), "missing": len(explanations["missing"]),
+                         "extra": len(explanations["extra"])},
     }
-    return graphs, meta
+    return graphs, meta, {EXPLANATIONS_FILE: json.dumps(explanations, ensure_ascii=False, sort_keys=True)}
 
 
-def write_atomically(target: Path, graphs: dict[str, Graph], meta: dict) -> None:
-    """Write ``graphs.nq`` and ``meta.json`` to a temporary folder, then rename it into place."""
+def _explain(graphs: dict[str, Graph], base: str) -> dict:
+    """One derivation per inferred triple, as stored in the cache (see build/explain.py)."""
+    asserted = Graph()
+    for name, graph in graphs.items():
+        if name != GRAPH_INFERRED:
+            asserted += graph
+    found = explain(asserted, graphs[GRAPH_INFERRED], (base,))
+    return explanations_json(found, graphs, GRAPH_INFERRED, base)
+
+
+def write_atomically(target: Path, graphs: dict[str, Graph], meta: dict, files: dict[str, str] | None = None) -> None:
+    """Write ``graphs.nq``, ``meta.json`` and ``files`` (name: text) to a temporary folder, then move it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     base = meta["base"]
     labels = blank_node_labels(graphs.values())
@@ -240,6 +257,8 @@ def write_atomically(target: Path, graphs: dict[str, Graph], meta: dict) -> None
     try:
         ox.serialize(sorted_quads(quads), str(tmp / "graphs.nq"), ox.RdfFormat.N_QUADS)
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+        for name, text in (files or {}).items():
+            (tmp / name).write_text(text, encoding="utf-8")
         if target.exists():
             shutil.rmtree(target)
         os.replace(tmp, target)

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from kennisgraaf.site.pageindex import Evidence, Location, PageIndex, PageQueries
+from kennisgraaf.site.whylinks import why_href
 from kennisgraaf.store.base import Term
 from kennisgraaf.vocab import UriStrategy
 
@@ -65,6 +66,7 @@ class Value:
     datatype: str | None = None
     graphs: list[Link] = field(default_factory=list)
     inferred_only: bool = False
+    why: str | None = None  # for an inferred value, the link to its explanation (/why)
 
 
 @dataclass
@@ -155,8 +157,12 @@ def _value(term: Term, labeller: Labeller) -> Value:
     return Value(text=term.value, lang=term.lang, datatype=datatype)
 
 
-def _group(rows: list[dict[str, Term]], key: str, labeller: Labeller, inferred_graph: str) -> list[PropertyGroup]:
-    """Group rows by property; merge the graphs of a value stated in several graphs."""
+def _group(rows: list[dict[str, Term]], key: str, labeller: Labeller, inferred_graph: str,
+           subject: str | None = None) -> list[PropertyGroup]:
+    """Group rows by property; merge the graphs of a value stated in several graphs.
+
+    With ``subject`` (outgoing values), an inferred value links to the explanation of its triple.
+    """
     by_prop: dict[str, dict[tuple, tuple[Term, set[str]]]] = defaultdict(dict)
     for row in rows:
         term = row[key]
@@ -170,6 +176,8 @@ def _group(rows: list[dict[str, Term]], key: str, labeller: Labeller, inferred_g
             value = _value(term, labeller)
             value.graphs = [labeller.graph_link(g) for g in sorted(graphs)]
             value.inferred_only = graphs == {inferred_graph}
+            if value.inferred_only and subject is not None:
+                value.why = why_href(subject, prop, term)
             shown.append(value)
         shown.sort(key=lambda v: ((v.link.label.lower() if v.link else v.text.lower()), v.lang or ""))
         groups.append(PropertyGroup(labeller.link(prop), shown))
@@ -198,7 +206,7 @@ def describe(iri: str, queries: PageQueries, index: PageIndex, uris: UriStrategy
     quote = str(uris.kg) + "quote"  # shown with its highlights in the evidence section instead
     shown = [r for r in out_rows if r["property"].value != quote
              and (r["property"].value != RDF_TYPE or r["graph"].value == inferred_graph)]
-    groups = _group(shown, "value", labeller, inferred_graph)
+    groups = _group(shown, "value", labeller, inferred_graph, subject=iri)
     asserted, inferred = _split_inferred(groups)
     identifiers = [(g.property, v) for g in asserted if g.property.iri in IDENTIFIER_PROPERTIES for v in g.values]
     incoming = _group([{**r, "value": r["subject"]} for r in in_rows], "value", labeller, inferred_graph)
