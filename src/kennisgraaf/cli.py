@@ -13,7 +13,10 @@ from pathlib import Path
 import click
 
 from kennisgraaf.build.export import EXPORT_FORMATS, export
-from kennisgraaf.build.pipeline import BuildError, Progress, check, load_or_build, watched_state
+from kennisgraaf.build.newdoc import new_document
+from kennisgraaf.build.pipeline import BuildError, Progress, build_or_reuse, check, load_or_build, watched_state
+from kennisgraaf.build.quotes import nearest_passages, turtle_literal
+from kennisgraaf.build.sources import read_source
 from kennisgraaf.config import GLOBAL, SETTINGS, Setting, Settings, SettingsError, load_settings
 from kennisgraaf.site.cannedresults import run_canned
 from kennisgraaf.site.stats import dataset_stats
@@ -135,10 +138,15 @@ main.params.extend(setting_options(GLOBAL))
 def build(ctx: click.Context, force: bool) -> None:
     """Build the dataset (parse, check quotes, validate, infer) and cache it."""
     try:
-        built = load_or_build(_settings(ctx), progress=Progress(), force=force)
+        outcome = build_or_reuse(_settings(ctx), progress=Progress(), force=force)
     except BuildError as exc:
         _fail(exc)
-    click.echo(f"built {sum(built.meta['triples'].values())} quads in {len(built.graph_names)} graphs: {built.path}")
+    built = outcome.dataset
+    size = f"{sum(built.meta['triples'].values())} quads in {len(built.graph_names)} graphs"
+    if outcome.built:
+        click.echo(f"built {size} ({outcome.reason}): {built.path}")
+    else:
+        click.echo(f"reused the cached build of {size} ({outcome.reason}): {built.path}")
 
 
 @main.command()
@@ -189,6 +197,60 @@ def _watch(settings: Settings, files: list[Path], fmt: str) -> None:
             time.sleep(WATCH_INTERVAL)
     except KeyboardInterrupt:
         return
+
+
+@main.command("new-document")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--slug", required=True, help="Slug of the document and its data file, e.g. drenthe-2012-brief.")
+@click.option("--kind", required=True, help="Kind of document: letter, memo, position-paper, call (or brief, notitie, "
+              "positionpaper, oproep).")
+@click.option("--title", default=None, help="The document's title (default: the first line of the text).")
+@click.pass_context
+def new_document_command(ctx: click.Context, source: Path, slug: str, kind: str, title: str | None) -> None:
+    """Add a document: copy its SOURCE text into data/bronnen/ byte for byte, register it in
+    data/reference/bronnen.ttl and write a skeleton data/documenten/SLUG.ttl to fill in
+    (see docs/maintaining.md). Works on the working copy given with --root."""
+    settings = _settings(ctx)
+    if not settings.root:
+        raise UsageProblem("give the working copy to add the document to with --root (the bundled data is read-only)")
+    try:
+        added = new_document(settings.root_path, source, slug, kind, title)
+    except BuildError as exc:
+        _fail(exc)
+    click.echo(f"copied {source} to {added.source} (<{added.source_iri}>, registered in data/reference/bronnen.ttl)")
+    click.echo(f"wrote {added.data_file} (<{added.document_iri}>): fill it in, then run `kennisgraaf validate`")
+
+
+@main.command("quote")
+@click.argument("source")
+@click.argument("words")
+@click.option("-n", "--count", type=click.IntRange(1, 20), default=1, help="How many passages to show, best first.")
+@click.pass_context
+def quote_command(ctx: click.Context, source: str, words: str, count: int) -> None:
+    """Find the passage of a SOURCE text nearest to WORDS (fuzzy; across line breaks and words broken
+    with a hyphen) and print it as the exact kg:quote literal to paste, with its line in the source.
+
+    SOURCE is a text file, or the name or number of a file in the working copy's data/bronnen/ (e.g. 004).
+    """
+    path = _source_path(_settings(ctx), source)
+    text = read_source(path)
+    passages = nearest_passages(words, text, limit=count)
+    if not passages:
+        raise UsageProblem(f"no passage of {path} is like {words!r}")
+    for passage in passages:
+        click.echo(turtle_literal(passage.text))
+        click.echo(f"    {path}:{passage.line} (similarity {passage.score:.2f})", err=True)
+
+
+def _source_path(settings: Settings, source: str) -> Path:
+    given = Path(source)
+    if given.is_file():
+        return given
+    bronnen = settings.root_path / "data" / "bronnen"
+    matches = sorted(p for p in bronnen.glob("*.txt") if p.name == source or p.name.startswith(f"{source}_"))
+    if len(matches) != 1:
+        raise UsageProblem(f"{source}: no such file, and not the name or number of one text in {bronnen}")
+    return matches[0]
 
 
 @main.command("export")

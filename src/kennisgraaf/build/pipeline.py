@@ -31,7 +31,7 @@ from kennisgraaf.build.evidence import check_quotes, source_files
 from kennisgraaf.build.explain import explain
 from kennisgraaf.build.explain import to_json as explanations_json
 from kennisgraaf.build.inference import closure
-from kennisgraaf.build.inputs import BuildError, Inputs, find_inputs
+from kennisgraaf.build.inputs import BuildError, Inputs, file_digest, find_inputs
 from kennisgraaf.build.rdfio import TurtleError, read_turtle, rebase
 from kennisgraaf.build.validate import Report, ShapesError, load_shapes, validate
 from kennisgraaf.config import Settings
@@ -69,17 +69,75 @@ def input_hash(inputs: Inputs, base: str) -> str:
 
 def load_or_build(settings: Settings, *, progress: Progress | None = None, force: bool = False) -> BuiltDataset:
     """Return the cached dataset for the current inputs, building it first when needed."""
+    return build_or_reuse(settings, progress=progress, force=force).dataset
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    """A dataset, whether it was built now or taken from the cache, and why."""
+
+    dataset: BuiltDataset
+    built: bool
+    reason: str
+
+
+def input_manifest(inputs: Inputs) -> dict[str, str]:
+    """Every input file (path relative to the root) with the SHA-256 of its bytes."""
+    return {inputs.name(path): file_digest(path) for path in inputs.all_files()}
+
+
+def _last_build_file(settings: Settings) -> Path:
+    root = hashlib.sha256(str(settings.root_path).encode()).hexdigest()[:16]
+    return settings.cache_path / "last-build" / f"{root}.json"
+
+
+def rebuild_reason(previous: dict | None, files: dict[str, str], base: str) -> str:
+    """Why the inputs need a new build, compared with the manifest of the last build of this root."""
+    if previous is None:
+        return "no earlier build of this working copy in the cache"
+    before: dict[str, str] = previous.get("inputs", {})
+    changed = sorted(name for name in files if name in before and before[name] != files[name])
+    added = sorted(set(files) - set(before))
+    removed = sorted(set(before) - set(files))
+    parts = [f"{label}: {', '.join(names)}" for label, names in
+             (("changed", changed), ("added", added), ("removed", removed)) if names]
+    if previous.get("base") != base:
+        parts.append(f"base IRI {previous.get('base')} → {base}")
+    if previous.get("version") != __version__:
+        parts.append(f"kennisgraaf {previous.get('version')} → {__version__}")
+    return "; ".join(parts) or "the cached build of these inputs is gone"
+
+
+def build_or_reuse(settings: Settings, *, progress: Progress | None = None, force: bool = False) -> BuildOutcome:
+    """Reuse the cached dataset of the current inputs, or build it and say which input changed.
+
+    Each build keeps a manifest of its input hashes (``meta.json`` and ``last-build/<root>.json``
+    in the cache folder), so the next build of the same working copy can name what changed.
+    """
     inputs = find_inputs(settings.root_path)
     key = input_hash(inputs, settings.base_iri)
     target = settings.cache_path / key[:24]
     if not force and BuiltDataset.is_complete(target):
-        return BuiltDataset.open(target)
+        dataset = BuiltDataset.open(target)
+        return BuildOutcome(dataset, False, f"inputs unchanged since the build of {dataset.meta.get('built', '?')}")
+    manifest = input_manifest(inputs)
+    last = _last_build_file(settings)
+    try:
+        previous = json.loads(last.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = None
+    reason = "--force" if force else rebuild_reason(previous, manifest, settings.base_iri)
     progress = progress or Progress()
-    graphs, meta, files = run_pipeline(inputs, settings.base_iri, progress)
+    progress.step(f"building: {reason}")
+    graphs, meta, extra_files = run_pipeline(inputs, settings.base_iri, progress)
     meta["key"] = key
-    write_atomically(target, graphs, meta, files)
+    meta["inputs"] = manifest
+    write_atomically(target, graphs, meta, extra_files)
+    last.parent.mkdir(parents=True, exist_ok=True)
+    last.write_text(json.dumps({"inputs": manifest, "base": settings.base_iri, "version": __version__, "key": key},
+                               indent=1, sort_keys=True), encoding="utf-8")
     progress.step(f"cached in {target}")
-    return BuiltDataset.open(target)
+    return BuildOutcome(BuiltDataset.open(target), True, reason)
 
 
 def _subclasses(ontology: Graph, cls: URIRef) -> set[URIRef]:
