@@ -26,7 +26,7 @@ from rdflib.namespace import RDF, RDFS
 from kennisgraaf import __version__
 from kennisgraaf.build.canonical import blank_node_labels, graph_quads, sorted_quads
 from kennisgraaf.build.checkrun import Answer, run_checks
-from kennisgraaf.build.dataset import EXPLANATIONS_FILE, BuiltDataset
+from kennisgraaf.build.dataset import EXPLANATIONS_FILE, BuiltDataset, DamagedCache, write_checksums
 from kennisgraaf.build.evidence import check_quotes, source_files
 from kennisgraaf.build.explain import explain
 from kennisgraaf.build.explain import to_json as explanations_json
@@ -117,17 +117,22 @@ def build_or_reuse(settings: Settings, *, progress: Progress | None = None, forc
     inputs = find_inputs(settings.root_path)
     key = input_hash(inputs, settings.base_iri)
     target = settings.cache_path / key[:24]
+    progress = progress or Progress()
+    damage = None
     if not force and BuiltDataset.is_complete(target):
-        dataset = BuiltDataset.open(target)
-        return BuildOutcome(dataset, False, f"inputs unchanged since the build of {dataset.meta.get('built', '?')}")
+        try:
+            dataset = BuiltDataset.open(target)
+        except DamagedCache as exc:  # never serve it: build it again from the inputs
+            damage = f"the cached build is damaged ({exc})"
+        else:
+            return BuildOutcome(dataset, False, f"inputs unchanged since the build of {dataset.meta.get('built', '?')}")
     manifest = input_manifest(inputs)
     last = _last_build_file(settings)
     try:
         previous = json.loads(last.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         previous = None
-    reason = "--force" if force else rebuild_reason(previous, manifest, settings.base_iri)
-    progress = progress or Progress()
+    reason = "--force" if force else damage or rebuild_reason(previous, manifest, settings.base_iri)
     progress.step(f"building: {reason}")
     graphs, meta, extra_files = run_pipeline(inputs, settings.base_iri, progress)
     meta["key"] = key
@@ -306,7 +311,8 @@ def _explain(graphs: dict[str, Graph], base: str) -> dict:
 
 
 def write_atomically(target: Path, graphs: dict[str, Graph], meta: dict, files: dict[str, str] | None = None) -> None:
-    """Write ``graphs.nq``, ``meta.json`` and ``files`` (name: text) to a temporary folder, then move it into place."""
+    """Write ``graphs.nq``, ``meta.json``, ``files`` (name: text) and ``SHA256SUMS`` over them to a temporary folder,
+    then move it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     base = meta["base"]
     labels = blank_node_labels(graphs.values())
@@ -317,6 +323,7 @@ def write_atomically(target: Path, graphs: dict[str, Graph], meta: dict, files: 
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
         for name, text in (files or {}).items():
             (tmp / name).write_text(text, encoding="utf-8")
+        write_checksums(tmp)  # last: it covers every file written above
         if target.exists():
             shutil.rmtree(target)
         os.replace(tmp, target)

@@ -26,8 +26,14 @@ class EmbeddedStore(GuardedStore):
             base=dataset.base,
             prefixes=self.prefixes,
             memory_mb=memory_mb,
+            quads_sha256=dataset.quads_sha256,
         )
         self.pool = WorkerPool(spec, warm=workers, limit=max(workers, max_in_flight))
+
+    @property
+    def loaded_triples(self) -> int | None:
+        """Quads the workers hold from the dataset file (None before they start), for /health."""
+        return self.pool.loaded_quads
 
     def warm_up(self) -> None:
         """Start the warm workers before the first query arrives."""

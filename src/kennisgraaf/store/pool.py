@@ -67,7 +67,11 @@ class ForkServer:
             self.close()
             raise WorkerFailed(f"the query fork server did not start: {exc}") from None
         control.settimeout(None)
+        if "error" in ready:
+            self.close()
+            raise WorkerFailed(f"the query fork server cannot load the dataset: {ready['error']}")
         self.isolated = bool(ready["isolated"])
+        self.loaded_quads = int(ready["quads"])
 
     def fork(self) -> Worker:
         with self.lock:
@@ -110,6 +114,11 @@ class WorkerPool:
         self._live: dict[int, Worker] = {}
         self._holder: list[ForkServer | None] = [None]  # shared with the finalizer
         self._finalizer = weakref.finalize(self, _shut_down, self._live, self._holder)
+
+    @property
+    def loaded_quads(self) -> int | None:
+        """Quads the fork server loaded from the dataset file (None before it starts)."""
+        return self._server.loaded_quads if self._server is not None else None
 
     @property
     def network_isolated(self) -> bool | None:

@@ -19,6 +19,7 @@ This module imports only the standard library, pyoxigraph, :mod:`kennisgraaf.spa
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import math
 import os
@@ -29,6 +30,7 @@ import struct
 import sys
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -54,6 +56,7 @@ class WorkerSpec:
     prefixes: dict[str, str] = field(default_factory=dict)
     memory_mb: int = DEFAULTS.worker_memory_mb  # address-space limit per worker; 0 = none
     isolate_network: bool = True
+    quads_sha256: str = ""  # the build's checksum of quads_file, checked before loading ("" = none)
 
 
 @dataclass(frozen=True)
@@ -69,15 +72,27 @@ class Job:
     timeout: float = DEFAULTS.query_timeout
 
 
-def load_store(spec: WorkerSpec) -> ox.Store:
-    """The dataset with its two materialised unions, as :meth:`BuiltDataset.open_store` builds it."""
-    quads = list(ox.parse(path=spec.quads_file, format=ox.RdfFormat.N_QUADS))
+class DamagedFile(Exception):
+    """The quads file is not the one the build wrote."""
+
+
+def load_store(spec: WorkerSpec) -> tuple[ox.Store, int]:
+    """The dataset with its two materialised unions, as :meth:`BuiltDataset.open_store` builds it, and its size.
+
+    The file is checked against the build's checksum first, also when a fork server is restarted
+    long after the app opened the cache: a damaged file is never served.
+    """
+    data = Path(spec.quads_file).read_bytes()
+    if spec.quads_sha256 and hashlib.sha256(data).hexdigest() != spec.quads_sha256:
+        raise DamagedFile(f"{spec.quads_file} is not the file the build wrote (its SHA-256 differs); "
+                          "rebuild with `kennisgraaf build --force`")
+    quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
     inferred, asserted = ox.NamedNode(spec.inferred_graph), ox.NamedNode(spec.asserted_graph)
     store = ox.Store()
     store.extend(quads)
     store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
     store.extend(ox.Quad(q.subject, q.predicate, q.object, asserted) for q in quads if q.graph_name != inferred)
-    return store
+    return store, len(quads)
 
 
 def execute(store: ox.Store, spec: WorkerSpec, job: Job) -> tuple:
@@ -168,9 +183,13 @@ def main(argv: list[str]) -> None:
     if spec.memory_mb:
         limit = spec.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    store = load_store(spec)
+    try:
+        store, loaded = load_store(spec)
+    except (DamagedFile, OSError, SyntaxError) as exc:
+        control.sendall(json.dumps({"error": str(exc)}).encode() + b"\n")
+        return
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
-    control.sendall(json.dumps({"pid": os.getpid(), "isolated": isolated}).encode() + b"\n")
+    control.sendall(json.dumps({"pid": os.getpid(), "isolated": isolated, "quads": loaded}).encode() + b"\n")
     while control.recv(1) == FORK:
         mine, theirs = socket.socketpair()
         pid = os.fork()

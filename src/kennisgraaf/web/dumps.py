@@ -187,13 +187,18 @@ def health() -> Response:
         problem = None if store_ok else "the store holds no triples"
     except (StoreError, OSError) as exc:
         store_ok, problem = False, str(exc)
+    # What the store actually loaded, against what the build wrote (the embedded store reports it).
+    loaded = getattr(ctx.store, "loaded_triples", None)
+    if store_ok and loaded is not None and loaded != ctx.dataset.triple_count:
+        store_ok, problem = False, f"the store loaded {loaded} of the build's {ctx.dataset.triple_count} quads"
     elapsed = round((time.perf_counter() - started) * 1000, 1)
     body = {
         "ok": store_ok,
         "status": "ok" if store_ok else "unavailable",
         "version": __version__,
         "dataset": {"key": ctx.dataset.key, "built": ctx.dataset.meta["built"], "base": ctx.dataset.base,
-                    "graphs": len(ctx.dataset.graph_names), "quads": sum(ctx.dataset.meta["triples"].values())},
+                    "graphs": len(ctx.dataset.graph_names), "quads": ctx.dataset.triple_count,
+                    "sha256": ctx.dataset.quads_sha256, **({"loaded": loaded} if loaded is not None else {})},
         "store": {"ok": store_ok, "milliseconds": elapsed, **({"error": problem} if problem else {})},
         "dumps": [spec.file_name for spec in DUMP_SPECS],
     }
