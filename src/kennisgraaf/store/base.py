@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.config import DEFAULTS
 from kennisgraaf.sparql import mediatypes
-from kennisgraaf.sparql.admission import Admitted, GuardError, Limits, admit, query_form
+from kennisgraaf.sparql.admission import Admitted, GuardError, Limits, admit
 from kennisgraaf.vocab import UriStrategy
 
 SPARQL_JSON = mediatypes.SPARQL_JSON
@@ -166,7 +166,7 @@ class GuardedStore:
             admitted = admit(text, limits=self.limits, base=self.dataset.base, prefixes=self.prefixes)
         except GuardError as exc:
             raise StoreError(exc.message, exc.status) from None
-        kind = query_form(text)
+        kind = admitted.form
         supported = mediatypes.GRAPH_TYPES if kind == "graph" else mediatypes.RESULT_TYPES
         try:
             media_type = mediatypes.negotiate(accept, supported)
