@@ -39,6 +39,7 @@ from kennisgraaf.build.validate import CHECKS, Finding, Report, ShapesError, mer
 from kennisgraaf.vocab import DEFAULT_BASE, KG, KGSH
 
 CHECKS_FORMAT = "1"
+KEEP_PER_CHECK = 256  # cached results kept per check; older ones (by modification time) are removed
 
 
 class CheckCache:
@@ -50,10 +51,13 @@ class CheckCache:
     def get(self, check: str, key: str) -> Any | None:
         if self.folder is None:
             return None
+        path = self.folder / check / f"{key}.json"
         try:
-            return json.loads((self.folder / check / f"{key}.json").read_text(encoding="utf-8"))
+            value = json.loads(path.read_text(encoding="utf-8"))
+            os.utime(path)  # recently used: kept longest
         except (OSError, ValueError):
             return None
+        return value
 
     def put(self, check: str, key: str, value: Any) -> None:
         if self.folder is None:
@@ -65,6 +69,11 @@ class CheckCache:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(value, out, ensure_ascii=False)
         os.replace(tmp, folder / f"{key}.json")
+        entries = list(folder.glob("*.json"))
+        if len(entries) > KEEP_PER_CHECK:
+            entries.sort(key=lambda path: path.stat().st_mtime_ns)
+            for old in entries[:-KEEP_PER_CHECK]:
+                old.unlink(missing_ok=True)
 
 
 def _key(*parts: str) -> str:

@@ -15,18 +15,22 @@ from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
 from rdflib.term import Node
 
 from kennisgraaf.build.rdfio import TurtleError, read_turtle
 from kennisgraaf.build.turtlelines import Locator
 from kennisgraaf.vocab import SH
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
+    from rdflib.query import Result
+
+# pyshacl and rdflib's SPARQL engine are imported where they are used: `validate` answered from
+# the check cache needs neither, and importing them is a third of the command's start-up time.
 
 # "none", not "rdfs": with RDFS the range axioms type every object of kg:sender as a kg:Agent, so
 # sh:class checks could never fail; subclass targets work without it (see docs/shapes.md).
@@ -200,6 +204,8 @@ def usable_shapes(graph: Graph, where: Path) -> Graph:
     node_shapes = list(graph.subjects(RDF.type, SH.NodeShape))
     if not node_shapes:
         return graph
+    import pyshacl
+
     _conforms, results, text = pyshacl.validate(Graph(), shacl_graph=graph, use_shapes=node_shapes,
                                                 focus_nodes=[URIRef("urn:kennisgraaf:dry-run")])
     if not isinstance(results, Graph):
@@ -209,6 +215,8 @@ def usable_shapes(graph: Graph, where: Path) -> Graph:
 
 @lru_cache(maxsize=256)
 def _prepared(text: str, namespaces: tuple[tuple[str, str], ...], base: str | None) -> Query:
+    from rdflib.plugins.sparql import prepareQuery
+
     return prepareQuery(text, initNs=dict(namespaces), base=base)
 
 
@@ -239,6 +247,8 @@ def validate(data: Graph, shapes: Graph, ontology: Graph, *,
     With ``keep``, only results whose focus node is in it are reported; the others are counted
     in ``Report.hidden`` (own-file mode: findings about files the maintainer did not give).
     """
+    import pyshacl
+
     work = _PreparedQueryGraph()
     work += data
     _conforms, results, text = pyshacl.validate(
