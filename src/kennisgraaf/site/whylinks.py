@@ -10,16 +10,10 @@ from kennisgraaf.store.base import Term
 
 
 def term_param(term: Term) -> str:
-    """The ``o`` parameter of ``/why`` for a SPARQL-JSON term: an IRI, or a literal in N-Triples form."""
-    if term.type == "uri":
+    """The ``o`` parameter of ``/why``: an IRI as it is, anything else in N-Triples form (``"…"@nl``, ``_:b``)."""
+    if isinstance(term, ox.NamedNode):
         return term.value
-    if term.type == "bnode":
-        return f"_:{term.value}"
-    if term.lang:
-        return str(ox.Literal(term.value, language=term.lang))
-    if term.datatype:
-        return str(ox.Literal(term.value, datatype=ox.NamedNode(term.datatype)))
-    return str(ox.Literal(term.value))
+    return str(term)
 
 
 def why_href(subject: str, predicate: str, obj: Term, root: str = "/") -> str:

@@ -18,7 +18,9 @@ import pyoxigraph as ox
 
 from kennisgraaf.sparql.mediatypes import CSV, SPARQL_JSON, SPARQL_XML, TSV
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# xsd:string, the datatype of every plain literal (RDF 1.1), from pyoxigraph itself: the query
+# workers import this module and should not load rdflib (kennisgraaf.vocab) for one IRI.
+XSD_STRING = ox.Literal("").datatype
 
 Row = Sequence["ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None"]
 
@@ -38,7 +40,7 @@ def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> di
         out = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
+        elif term.datatype != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
     return {"type": "triple", "value": {"subject": _json_term(term.subject),
@@ -73,7 +75,7 @@ def _xml_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str
     if isinstance(term, ox.Literal):
         if term.language:
             return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-        if term.datatype.value != XSD_STRING:
+        if term.datatype != XSD_STRING:
             return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
         return f"<literal>{escape(term.value)}</literal>"
     return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
@@ -132,7 +134,7 @@ def _tsv_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
         text = '"' + term.value.translate(_TSV_ESCAPES) + '"'
         if term.language:
             return f"{text}@{term.language}"
-        return text if term.datatype.value == XSD_STRING else f"{text}^^<{term.datatype.value}>"
+        return text if term.datatype == XSD_STRING else f"{text}^^<{term.datatype.value}>"
     return f"<< {_tsv_value(term.subject)} {_tsv_value(term.predicate)} {_tsv_value(term.object)} >>"
 
 

@@ -17,7 +17,6 @@ pyoxigraph (:mod:`kennisgraaf.store.embedded`); the remote store is in
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import secrets
 import threading
@@ -38,6 +37,10 @@ log = logging.getLogger("kennisgraaf.store")
 
 Kind = Literal["select", "ask", "graph"]
 Binding = ox.NamedNode | ox.Literal
+#: A value in a solution (RDF 1.2 triple terms included).
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+#: A solution of a SELECT query: its bound variables and their values.
+Solution = dict[str, Term]
 
 
 class StoreError(Exception):
@@ -79,16 +82,6 @@ class QueryResult:
     truncated: bool = False
 
 
-@dataclass(frozen=True)
-class Term:
-    """An RDF term as SPARQL JSON results describe it."""
-
-    type: str  # "uri" | "literal" | "bnode" | "triple"
-    value: str
-    datatype: str | None = None
-    lang: str | None = None
-
-
 class Store(Protocol):
     """What the app needs from a store."""
 
@@ -107,17 +100,29 @@ class Store(Protocol):
         ...
 
 
-def parse_json_rows(result: QueryResult) -> tuple[list[str], list[dict[str, Term]]]:
-    """Turn SPARQL JSON results into (variables, rows of Terms)."""
-    data = json.loads(result.body)
-    variables = data["head"].get("vars", [])
-    rows = []
-    for binding in data.get("results", {}).get("bindings", []):
-        rows.append({
-            name: Term(t["type"], t["value"], t.get("datatype"), t.get("xml:lang"))
-            for name, t in binding.items()
-        })
-    return variables, rows
+def solutions(result: QueryResult) -> tuple[list[str], list[Solution]]:
+    """SELECT results as (variables, rows): each row maps the bound variables to pyoxigraph terms."""
+    parsed = _parse(result)
+    if isinstance(parsed, ox.QueryBoolean):
+        raise TypeError("an ASK result has no solutions")
+    variables = [v.value for v in parsed.variables]
+    return variables, [{name: term for name, term in zip(variables, solution, strict=True) if term is not None}
+                       for solution in parsed]
+
+
+def boolean(result: QueryResult) -> bool:
+    """The answer of an ASK query."""
+    parsed = _parse(result)
+    if not isinstance(parsed, ox.QueryBoolean):
+        raise TypeError("not an ASK result")
+    return bool(parsed)
+
+
+def _parse(result: QueryResult) -> ox.QuerySolutions | ox.QueryBoolean:
+    fmt = ox.QueryResultsFormat.from_media_type(result.media_type)
+    if fmt is None:
+        raise TypeError(f"{result.media_type} is not a format of SELECT or ASK results")
+    return ox.parse_query_results(result.body, format=fmt)
 
 
 @dataclass(frozen=True)

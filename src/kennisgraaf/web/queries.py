@@ -27,7 +27,7 @@ from kennisgraaf.site.pageindex import IndexCache, PageIndex, PageQueries
 from kennisgraaf.sparql.catalogue import BoundQuery, CannedQuery, Catalogue, ParameterError, UnknownQuery
 from kennisgraaf.sparql.mediatypes import HTML, JSON, N_TRIPLES, SPARQL_JSON, NotAcceptable, negotiate
 from kennisgraaf.sparql.queryfiles import load_catalogue
-from kennisgraaf.store.base import QueryResult, StoreError, parse_json_rows
+from kennisgraaf.store.base import QueryResult, StoreError, solutions
 from kennisgraaf.web.errors import UserError, error_response
 from kennisgraaf.web.i18n import request_language
 from kennisgraaf.web.state import context as _ctx
@@ -63,7 +63,7 @@ def _index() -> PageIndex:
 def _select(text: str) -> list[dict[str, str]]:
     """Rows (plain strings) of a helper SELECT on the full graph: membership checks, form options."""
     try:
-        rows = parse_json_rows(_ctx().store.query(text, accept=SPARQL_JSON))[1]
+        rows = solutions(_ctx().store.query(text, accept=SPARQL_JSON))[1]
     except StoreError as exc:
         raise UserError(exc.message, exc.status) from None
     return [{name: term.value for name, term in row.items()} for row in rows]
@@ -175,7 +175,7 @@ def query_page(name: str) -> Response:
         if media_type.startswith("text/"):
             response.mimetype_params["charset"] = "utf-8"
     else:
-        variables, rows = parse_json_rows(result)
+        variables, rows = solutions(result)
         response = jsonify({"query": query.name, "parameters": dict(bound.values), "asserted": asserted,
                             "variables": variables, "truncated": result.truncated,
                             "rows": simple_rows(query, rows, evidence_for(query, rows, _index(), _ctx().uris,

@@ -20,7 +20,7 @@ from kennisgraaf.site.examples import example_queries
 from kennisgraaf.site.service import description
 from kennisgraaf.sparql import mediatypes
 from kennisgraaf.sparql.admission import READ_ONLY_MESSAGE, query_form
-from kennisgraaf.store.base import StoreError, parse_json_rows
+from kennisgraaf.store.base import StoreError, solutions
 from kennisgraaf.web.errors import UserError
 
 bp = Blueprint("sparql", __name__)
@@ -225,11 +225,11 @@ def _graph_counts() -> dict[str, int]:
     """Triples in the default graph ("") and in each graph a query may name."""
     store = _context().store
     counts: dict[str, int] = {}
-    _, rows = parse_json_rows(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"))
+    _, rows = solutions(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"))
     counts[""] = int(rows[0]["n"].value)
     graphs = sorted(store.graphs) if hasattr(store, "graphs") else _context().dataset.named_graph_iris()
     for graph in graphs:
-        _, rows = parse_json_rows(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", default_graphs=[graph]))
+        _, rows = solutions(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", default_graphs=[graph]))
         counts[graph] = int(rows[0]["n"].value)
     return counts
 
