@@ -191,7 +191,11 @@ def _watch(settings: Settings, files: list[Path], fmt: str) -> None:
             state = watched_state(settings.root_path, files)
             if state != seen:
                 seen = state
-                code = _validate_once(settings, files, fmt)
+                try:
+                    code = _validate_once(settings, files, fmt)
+                except click.ClickException as exc:  # e.g. a folder renamed away: say so, keep watching
+                    exc.show()
+                    code = exc.exit_code
                 click.echo(f"watch: exit status {code}; waiting for changes to {len(state)} files (Ctrl-C stops)",
                            err=True)
             time.sleep(WATCH_INTERVAL)

@@ -1,6 +1,6 @@
 """validate: every check in one run, each answered from a cache while its inputs are unchanged.
 
-The checks and what each one depends on (its cache key, besides the code version):
+The checks and what each one depends on (its cache key, besides the source of the build modules):
 
 - the whole run: every input file (role, path, bytes) → the whole report;
 - parsing one Turtle file: that file;
@@ -24,6 +24,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +77,18 @@ class CheckCache:
                 old.unlink(missing_ok=True)
 
 
-def _key(*parts: str) -> str:
+@lru_cache(maxsize=1)
+def code_signature() -> str:
+    """SHA-256 over the source of the build modules: a changed check (in an editable install, where
+    the version stays the same) never answers from results of the old code."""
     digest = hashlib.sha256(f"{CHECKS_FORMAT}|{__version__}".encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    return digest.hexdigest()
+
+
+def _key(*parts: str) -> str:
+    digest = hashlib.sha256(code_signature().encode())
     for part in parts:
         digest.update(b"\0" + part.encode())
     return digest.hexdigest()[:32]
