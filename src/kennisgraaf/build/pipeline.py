@@ -44,6 +44,9 @@ from kennisgraaf.vocab import (
     KG,
 )
 
+# The build stops at its first failing step; validate goes on and reports everything.
+EVERY_FINDING = "(`kennisgraaf validate` reports every finding in one run, with file:line)"
+
 CACHE_FORMAT = "2"  # 2: explanations.json beside graphs.nq
 
 
@@ -161,7 +164,7 @@ def _read(path: Path) -> Graph:
     try:
         return read_turtle(path)
     except TurtleError as exc:
-        raise BuildError(str(exc), 2) from None
+        raise BuildError(f"{exc}\n{EVERY_FINDING}", 2) from None
 
 
 @dataclass
@@ -215,7 +218,8 @@ def check_all_quotes(inputs: Inputs, parsed: Parsed, paths: dict[str, Path]) -> 
         locations += found
         problems += wrong
     if problems:
-        raise BuildError("quotes not found in their source texts:\n" + "\n".join(f"  {p}" for p in problems), 1)
+        raise BuildError("quotes not found in their source texts:\n" + "\n".join(f"  {p}" for p in problems)
+                         + f"\n{EVERY_FINDING}", 1)
     return locations
 
 
