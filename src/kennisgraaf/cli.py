@@ -15,7 +15,7 @@ import click
 from kennisgraaf.build.export import EXPORT_FORMATS, export
 from kennisgraaf.build.newdoc import new_document
 from kennisgraaf.build.pipeline import BuildError, Progress, build_or_reuse, check, load_or_build, watched_state
-from kennisgraaf.build.quotes import nearest_passages, turtle_literal
+from kennisgraaf.build.quotes import nearest_passages, sentence_around, turtle_literal
 from kennisgraaf.build.sources import read_source
 from kennisgraaf.config import GLOBAL, SETTINGS, Setting, Settings, SettingsError, load_settings
 from kennisgraaf.site.cannedresults import run_canned
@@ -229,8 +229,9 @@ def new_document_command(ctx: click.Context, source: Path, slug: str, kind: str,
 @click.argument("source")
 @click.argument("words")
 @click.option("-n", "--count", type=click.IntRange(1, 20), default=1, help="How many passages to show, best first.")
+@click.option("--sentence", is_flag=True, help="Widen each passage to the whole sentence(s) it lies in.")
 @click.pass_context
-def quote_command(ctx: click.Context, source: str, words: str, count: int) -> None:
+def quote_command(ctx: click.Context, source: str, words: str, count: int, sentence: bool) -> None:
     """Find the passage of a SOURCE text nearest to WORDS (fuzzy; across line breaks and words broken
     with a hyphen) and print it as the exact kg:quote literal to paste, with its line in the source.
 
@@ -242,6 +243,8 @@ def quote_command(ctx: click.Context, source: str, words: str, count: int) -> No
     if not passages:
         raise UsageProblem(f"no passage of {path} is like {words!r}")
     for passage in passages:
+        if sentence:
+            passage = sentence_around(passage, text)
         click.echo(turtle_literal(passage.text))
         click.echo(f"    {path}:{passage.line} (similarity {passage.score:.2f})", err=True)
 
