@@ -23,6 +23,7 @@ from kennisgraaf.site.stats import dataset_stats
 from kennisgraaf.sparql.catalogue import ParameterError, UnknownQuery
 from kennisgraaf.sparql.local import QueryFailed, run_local_query
 from kennisgraaf.sparql.queryfiles import load_catalogue
+from kennisgraaf.sparql.verify import ensure_verified
 from kennisgraaf.vocab import UriStrategy
 
 WATCH_INTERVAL = 0.5  # seconds between looks at the input files in `validate --watch`
@@ -147,6 +148,12 @@ def build(ctx: click.Context, force: bool) -> None:
         click.echo(f"built {size} ({outcome.reason}): {built.path}")
     else:
         click.echo(f"reused the cached build of {size} ({outcome.reason}): {built.path}")
+    # The canned queries' expected rows, checked on this build and recorded in its meta.json.
+    verification = ensure_verified(built, load_catalogue(UriStrategy(built.base)))
+    failed = sorted(name for name, q in verification["queries"].items() if q["missing"])
+    rows = sum(q["expected"] for q in verification["queries"].values())
+    click.echo(f"verified {len(verification['queries'])} canned queries: {rows} expected rows, "
+               + ("all present" if not failed else f"missing in {', '.join(failed)}"))
 
 
 @main.command()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +21,7 @@ import pyoxigraph as ox
 from kennisgraaf.vocab import GRAPH_ASSERTED, GRAPH_INFERRED
 
 EXPLANATIONS_FILE = "explanations.json"
+VERIFICATION_FILE = "verification.json"  # written after the build (sparql/verify.py), outside SHA256SUMS
 
 CHECKSUMS = "SHA256SUMS"  # `sha256sum -c SHA256SUMS` in a cache folder checks it by hand
 
@@ -112,6 +115,28 @@ class BuiltDataset:
     def explanations(self) -> dict:
         """Why each inferred triple holds (build/explain.py): ``derived``, ``asserted``, ``rules`` by N-Triples key."""
         return json.loads((self.path / EXPLANATIONS_FILE).read_text(encoding="utf-8"))
+
+    def verification(self) -> dict | None:
+        """The canned-query verification recorded for this build (``verification.json``), if any."""
+        try:
+            return json.loads((self.path / VERIFICATION_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None  # not yet run, or unreadable: run again
+
+    def record_verification(self, outcome: dict) -> None:
+        """Write ``verification.json`` atomically.
+
+        Not in meta.json: that file is covered by SHA256SUMS, which the workers check before
+        loading, and the outcome also depends on the ``.rq`` files, which are no build input.
+        """
+        handle, tmp = tempfile.mkstemp(prefix=".verification-", suffix=".json", dir=self.path)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(outcome, out, indent=2, sort_keys=True, ensure_ascii=False)
+            os.replace(tmp, self.path / VERIFICATION_FILE)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def graph_iri(self, name: str) -> str:
         return f"{self.base}graph/{name}"
