@@ -22,6 +22,10 @@ from kennisgraaf.vocab import GRAPH_ASSERTED, GRAPH_INFERRED
 
 EXPLANATIONS_FILE = "explanations.json"
 VERIFICATION_FILE = "verification.json"  # written after the build (sparql/verify.py), outside SHA256SUMS
+# What the pages need besides the graphs, so that serving reads nothing from the source tree
+# (which may have changed or gone since the build): the source texts and the SHACL shapes.
+SOURCES_FILE = "sources.json"  # {file name in data/bronnen: text}
+SHAPES_FILE = "shapes.nt"  # the shapes graph, on the dataset's base IRI
 
 CHECKSUMS = "SHA256SUMS"  # `sha256sum -c SHA256SUMS` in a cache folder checks it by hand
 
@@ -72,15 +76,16 @@ def verify_checksums(folder: Path) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class BuiltDataset:
-    """A complete build in a cache folder: ``graphs.nq`` (named graphs), ``meta.json``, ``explanations.json``
-    and ``SHA256SUMS``."""
+    """A complete build in a cache folder: ``graphs.nq`` (named graphs), ``meta.json``, ``explanations.json``,
+    the source texts (``sources.json``), the shapes (``shapes.nt``) and ``SHA256SUMS``."""
 
     path: Path
     meta: dict
 
     @staticmethod
     def is_complete(path: Path) -> bool:
-        return all((path / name).is_file() for name in ("graphs.nq", "meta.json", EXPLANATIONS_FILE, CHECKSUMS))
+        return all((path / name).is_file()
+                   for name in ("graphs.nq", "meta.json", EXPLANATIONS_FILE, SOURCES_FILE, SHAPES_FILE, CHECKSUMS))
 
     @classmethod
     def open(cls, path: Path) -> BuiltDataset:
@@ -137,6 +142,16 @@ class BuiltDataset:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    @cached_property
+    def source_texts(self) -> dict[str, str]:
+        """The source texts as the build read (and checked the quotes against) them, by file name."""
+        return json.loads((self.path / SOURCES_FILE).read_text(encoding="utf-8"))
+
+    @property
+    def shapes_file(self) -> Path:
+        """The SHACL shapes the build validated with (N-Triples, rebased to the dataset's base IRI)."""
+        return self.path / SHAPES_FILE
 
     def graph_iri(self, name: str) -> str:
         return f"{self.base}graph/{name}"
