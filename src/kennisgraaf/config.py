@@ -74,6 +74,13 @@ class Settings:
                            bounds=(1, 64))
     max_in_flight: int = setting(12, "Queries running or queued at once; past it the endpoint answers 503 with "
                                  "Retry-After.", ("serve",), bounds=(1, None))
+    client_in_flight: int = setting(4, "Queries one client may have running at once; past it that client gets 429 "
+                                    "with Retry-After (keep it below max_in_flight).", ("serve",), bounds=(1, None))
+    client_seconds_per_minute: float = setting(60.0, "Seconds of query time one client may use per minute; past it "
+                                               "that client gets 429 with Retry-After.", ("serve",),
+                                               bounds=(0.1, None))
+    trusted_proxy: str = setting("", "Address of a reverse proxy whose X-Forwarded-For names the client (for the "
+                                 "per-client caps); from anyone else the header is ignored.", ("serve",))
     query_timeout: float = setting(10.0, "Seconds a query may run before it is stopped.", ("serve",),
                                    ("--timeout",), bounds=(0.1, 3600))
     result_limit: int = setting(50000, "Maximum result rows (or triples) returned; more is truncated and "

@@ -131,3 +131,22 @@ def test_an_unexpected_error_on_a_page_is_500_with_an_incident_id(failing_app, c
     assert response.status_code == 500
     incident = re.search(r"incident ([0-9a-f]{8})", response.json["error"]).group(1)
     assert any(incident in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.parametrize("path", ["/", "/sparql", "/queries", "/dumps/", "/health", "/static/style.css",
+                                  "/id/nothing-here", "/sparql?query=SELEC"])
+def test_security_headers_on_every_response(http, path):
+    response = http.get(path, headers={"Accept": "text/html"})
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Access-Control-Allow-Credentials" not in response.headers
+    if response.mimetype == "text/html":
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_cors_never_allows_credentials(http):
+    response = http.options("/sparql", headers={"Origin": "https://elsewhere.example",
+                                                "Access-Control-Request-Method": "POST"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response.headers

@@ -19,6 +19,7 @@ from kennisgraaf.store.base import Store
 from kennisgraaf.vocab import UriStrategy
 from kennisgraaf.web import errors, i18n
 from kennisgraaf.web.dumps import bp as dumps_bp
+from kennisgraaf.web.fairness import FairShare, FairStore
 from kennisgraaf.web.queries import bp as queries_bp
 from kennisgraaf.web.resources import bp as resources_bp
 from kennisgraaf.web.sparql import bp as sparql_bp
@@ -42,7 +43,8 @@ def create_app(
     """Build the Flask app for ``settings`` (default: loaded from file and environment)."""
     settings = settings or load_settings()
     dataset = dataset or load_or_build(settings)
-    store = store or open_store(settings, dataset)
+    store = FairStore(store or open_store(settings, dataset),
+                      FairShare(settings.client_in_flight, settings.client_seconds_per_minute))
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     # A form-encoded query can take up to three bytes per byte of query text; the endpoint gives
     # its own 413 with a reason for a query over max_query_bytes.

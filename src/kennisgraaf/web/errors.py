@@ -16,6 +16,15 @@ from werkzeug.exceptions import HTTPException
 from kennisgraaf.sparql import mediatypes
 from kennisgraaf.store.base import StoreError, store_fault
 
+# Pages load scripts, styles, images and fonts from this server only and send queries to it only;
+# no inline script runs (the query page's settings are a JSON data block, which CSP does not
+# execute). Inline styles stay allowed: YASGUI and CodeMirror set them while they draw.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+                           "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+# Query text travels in URLs: other sites learn at most our origin from a link on a result page.
+REFERRER_POLICY = "strict-origin-when-cross-origin"
+
 
 class UserError(Exception):
     """An error caused by the request, shown to the user with its status."""
@@ -59,10 +68,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(StoreError)
     def handle_store_error(exc: StoreError) -> Response:
-        # A busy or slow store is the client's to retry (503/504), a store fault already carries its
-        # incident id; anything else on a page is our own query failing: our fault (500), logged.
+        # A busy or slow store, or a client past its share, is the client's to retry (429/503/504); a
+        # store fault already carries its incident id; anything else on a page is our own query
+        # failing: our fault (500), logged.
         # The SPARQL blueprint has its own handler: there a store error is usually the query's fault.
-        if exc.status in (503, 504) or exc.incident:
+        if exc.status in (429, 503, 504) or exc.incident:
             return error_response(exc.message, exc.status, exc.headers)
         fault = store_fault("internal error: a query of this page failed.", f"{exc.status} {exc.message}")
         return error_response(fault.message, 500)
@@ -84,4 +94,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def common_headers(response: Response) -> Response:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", REFERRER_POLICY)
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response

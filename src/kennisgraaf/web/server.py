@@ -51,6 +51,7 @@ class ExplainedErrorTask(ErrorTask):
             error.body = (f"The request body is larger than this server accepts ({limit} bytes). A SPARQL query may "
                           f"be at most {self.channel.server.max_query_bytes} bytes (max_query_bytes).")
         self.channel.linger = True
+        self.response_headers.append(("X-Content-Type-Options", "nosniff"))
         super().execute()
 
 
@@ -119,6 +120,9 @@ def create_server(app: Callable[..., Any], settings: Settings) -> Any:
         connection_limit=1000,
         expose_tracebacks=False,
         clear_untrusted_proxy_headers=True,
+        # The per-client caps (web/fairness.py) need the real client: only the configured proxy may name it.
+        **({"trusted_proxy": settings.trusted_proxy, "trusted_proxy_headers": {"x-forwarded-for"},
+            "trusted_proxy_count": 1} if settings.trusted_proxy else {}),
     )
     server.channel_class = LingeringChannel
     server.max_query_bytes = settings.max_query_bytes
