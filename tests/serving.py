@@ -9,9 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-
-import requests
+from dataclasses import dataclass
 
 from kennisgraaf.config import Settings
 
@@ -26,7 +24,6 @@ class LiveServer:
     process: subprocess.Popen[str]
     output: list[str]
     pump: threading.Thread | None = None
-    session: requests.Session = field(default_factory=requests.Session)
 
     def __call__(self, path: str = "/") -> str:
         """Absolute URL of ``path`` on this server."""
@@ -84,7 +81,6 @@ def stop_server(server: LiveServer) -> None:
     """Terminate the server process (SIGTERM, then kill)."""
     if server.process.returncode is not None:
         return
-    server.session.close()
     server.process.terminate()
     try:
         server.process.wait(timeout=10)

@@ -408,10 +408,10 @@ class BusyStore:
         raise StoreError("busy", 503, {"Retry-After": "2"})
 
 
-def test_a_busy_store_gives_503_with_retry_after(settings, built):
-    client = create_app(settings, dataset=built, store=BusyStore()).test_client()
+def test_a_busy_store_gives_503_with_retry_after(settings, built, http_on):
+    client = http_on(create_app(settings, dataset=built, store=BusyStore()))
     response = client.get("/doc/provincie/drenthe", headers={"Accept": "application/json"})
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "2"
-    assert response.get_json() == {"ok": False, "error": "busy", "status": 503}
+    assert response.json() == {"ok": False, "error": "busy", "status": 503}
     assert client.get("/health").status_code == 503

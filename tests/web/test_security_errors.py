@@ -109,27 +109,27 @@ def failing_app(app, settings: Settings, built):
     return create_app(settings, dataset=built, store=_FailingStore(app.extensions["kennisgraaf"].store))
 
 
-def test_a_store_fault_is_500_with_an_incident_id_in_the_log_and_no_internals(failing_app, caplog):
-    client = failing_app.test_client()
+def test_a_store_fault_is_500_with_an_incident_id_in_the_log_and_no_internals(failing_app, caplog, http_on):
+    client = http_on(failing_app)
     with caplog.at_level("ERROR", logger="kennisgraaf.store"):
-        response = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o } # BREAK"})
+        response = client.get("/sparql", params={"query": "SELECT * { ?s ?p ?o } # BREAK"})
     assert response.status_code == 500
-    text = response.get_data(as_text=True)
+    text = response.text
     assert "/secret/place" not in text and "OSError" not in text
     incident = re.search(r"incident ([0-9a-f]{8})", text).group(1)
     assert any(incident in record.getMessage() and "/secret/place" in record.getMessage() for record in caplog.records)
 
 
-def test_an_unexpected_error_on_a_page_is_500_with_an_incident_id(failing_app, caplog):
+def test_an_unexpected_error_on_a_page_is_500_with_an_incident_id(failing_app, caplog, http_on):
     def broken(*args, **kwargs):
         raise StoreError("a page query the engine refused", 400)
 
     store = failing_app.extensions["kennisgraaf"].store
     store.query = broken
     with caplog.at_level("ERROR"):
-        response = failing_app.test_client().get("/", headers={"Accept": "application/json"})
+        response = http_on(failing_app).get("/", headers={"Accept": "application/json"})
     assert response.status_code == 500
-    incident = re.search(r"incident ([0-9a-f]{8})", response.json["error"]).group(1)
+    incident = re.search(r"incident ([0-9a-f]{8})", response.json()["error"]).group(1)
     assert any(incident in record.getMessage() for record in caplog.records)
 
 

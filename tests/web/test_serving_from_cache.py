@@ -60,7 +60,7 @@ def test_the_cache_holds_every_source_text_byte_for_byte_and_the_shapes(built: B
 
 
 def test_pages_show_the_built_texts_and_shapes_after_the_working_copy_changed_and_went(
-        settings: Settings, built: BuiltDataset, working_copy: Path, tmp_path: Path):
+        settings: Settings, built: BuiltDataset, working_copy: Path, tmp_path: Path, http_on):
     original = read_source(working_copy / "data" / "bronnen" / SOURCE)
     # A copy of the bundled data has the same inputs, so the server takes the session's build from the cache.
     server = start_server(Settings(root=str(working_copy), cache_dir=str(settings.cache_path)))
@@ -71,13 +71,14 @@ def test_pages_show_the_built_texts_and_shapes_after_the_working_copy_changed_an
         moved = working_copy.rename(tmp_path / "elders")
         shutil.rmtree(moved)
 
-        page = server.session.get(server(PAGE), headers={"Accept": "text/html"}, timeout=60)
+        http = http_on(server)
+        page = http.get(PAGE, headers={"Accept": "text/html"})
         assert page.status_code == 200
         box = _SourceBox()
         box.feed(page.text)
         assert "".join(box.parts) == original
         assert len(box.marks - {""}) > 20  # the quotes are highlighted: located in this very text
-        ontology = server.session.get(server("/def"), headers={"Accept": "text/html"}, timeout=60)
+        ontology = http.get("/def", headers={"Accept": "text/html"})
         assert ontology.status_code == 200
         section = BeautifulSoup(ontology.text, "html.parser").find("section", id="Document")
         assert section is not None and section.find(id="shape-Document") is not None
