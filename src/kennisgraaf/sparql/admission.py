@@ -107,11 +107,10 @@ def admit(
             f"The query chains more than {limits.max_operations} operators (UNION, OPTIONAL, BIND, FILTER, "
             "||, +, / …); this endpoint accepts at most that many."
         )
-    terms = count_terms(text)
-    if terms > limits.max_terms:
+    if found.terms > limits.max_terms:
         raise GuardError(
-            f"The query has {terms} triple patterns, list items and AS expressions; this endpoint accepts at most "
-            f"{limits.max_terms} (long flat lists overflow the query engine as deep nesting does)."
+            f"The query has {found.terms} triple patterns, list items and AS expressions; this endpoint accepts "
+            f"at most {limits.max_terms} (long flat lists overflow the query engine as deep nesting does)."
         )
     known = {**(prefixes or {}), **found.prefixes}
     try:
@@ -129,29 +128,6 @@ def admit(
     if graphs is not None:
         check_graphs([*admitted.from_graphs, *admitted.from_named_graphs], graphs, "FROM / FROM NAMED")
     return admitted
-
-
-# Strings, comments and IRIs are skipped whole; a name may end in the '.' that ends a triple.
-_TERM_TOKENS = re.compile(
-    r"""(?P<skip>'\'\'(?:(?:'|'')?(?:[^'\\]|\\.))*'\'\'|\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
-        |'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*"|\#[^\r\n]*|<[^<>"{}|^`\x00-\x20]*>)
-       |(?P<name>(?:[\w\-.:%]|\\\S)+)
-       |(?P<sep>[,;.])""",
-    re.VERBOSE | re.DOTALL,
-)
-
-
-def count_terms(text: str) -> int:
-    """Triple-pattern separators (``,`` ``;`` ``.``) and ``AS`` keywords: how long the engine's flat lists get."""
-    count = 0
-    for match in _TERM_TOKENS.finditer(text):
-        kind = match.lastgroup
-        if kind == "sep":
-            count += 1
-        elif kind == "name":
-            word = match.group()
-            count += word.endswith(".") or word.upper() == "AS"
-    return count
 
 
 def is_update(text: str) -> bool:

@@ -39,6 +39,9 @@ AMBIGUOUS = (
 # of them (thousands of UNIONs, BINDs, ||, +) overflow pyoxigraph's stack just like deep nesting.
 OPERATION_KEYWORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "GRAPH", "SERVICE", "VALUES"})
 OPERATOR_CHARS = frozenset("|&+-*/^=!<>")
+# Flat lists grow the engine's algebra tree too (triple patterns, objects, predicates, list items,
+# ``(expr AS ?x)``): each ``,`` ``;`` ``.`` and each AS counts as one term.
+TERM_SEPARATORS = frozenset(",;")
 
 # Permissive on purpose (backslash escapes allowed): the engine accepts \u escapes inside IRIs.
 _IRI_BODY = r"""<[^<>"{}|^`\x00-\x20]*>"""
@@ -124,6 +127,7 @@ class Findings:
     service: bool = False
     depth: int = 0
     operations: int = 0
+    terms: int = 0  # see TERM_SEPARATORS
     base: str | None = None
     budget: int = 0  # characters the readings may still read between them
     from_graphs: list[str] = field(default_factory=list)
@@ -132,28 +136,35 @@ class Findings:
 
 
 # A reading is a plain tuple (cheaper to make than a NamedTuple's _replace at every token):
-# (pos, operand, after, depth, parens, operations, prefix). ``operand``: the previous token can end an
-# operand, so '<' may be less-than; ``after``: "FROM", "FROM NAMED", "PREFIX", "PREFIX name:", "BASE"
-# or ""; ``parens``: open '(' (the less-than operator only occurs inside parentheses).
-_Reading = tuple[int, bool, str, int, int, int, str]
+# (pos, operand, after, depth, parens, operations, prefix, terms). ``operand``: the previous token can
+# end an operand, so '<' may be less-than; ``after``: "FROM", "FROM NAMED", "PREFIX", "PREFIX name:",
+# "BASE" or ""; ``parens``: open '(' (the less-than operator only occurs inside parentheses).
+_Reading = tuple[int, bool, str, int, int, int, str, int]
 
 
 def scan(text: str, max_depth: int, max_operations: int) -> Findings:
     """Follow every reading of ``text`` (see the module note) and collect what any of them finds.
 
-    Stops early once the depth or the operator count is past its limit.
+    Stops early once the depth or the operator count is past its limit (terms are counted to the end:
+    a query refused for its length is told how long it is).
     """
     found = Findings(budget=16 * len(text) + 4096)
-    reading: _Reading | None = (0, False, "", 0, 0, 0, "")
+    limits = (max_depth, max_operations)
+    reading: _Reading | None = (0, False, "", 0, 0, 0, "", 0)
     while reading is not None:
-        fork = _read_one(text, reading, found, max_depth, max_operations)
-        reading = _read_many(text, fork, found, max_depth, max_operations) if fork is not None else None
+        fork = _read_one(text, reading, found, limits)
+        reading = _read_many(text, fork, found, limits) if fork is not None else None
     return found
 
 
-def _read_one(text: str, reading: _Reading, found: Findings, max_depth: int, max_operations: int) -> _Reading | None:
+def _is_term_end(word: str) -> bool:
+    return word.endswith(".") or word == "AS"
+
+
+def _read_one(text: str, reading: _Reading, found: Findings, limits: tuple[int, int]) -> _Reading | None:
     """The usual case, one reading: read tokens until the end (None) or a '<' that may be either (its reading)."""
-    pos, operand, after, depth, parens, operations, prefix = reading
+    max_depth, max_operations = limits
+    pos, operand, after, depth, parens, operations, prefix, terms = reading
     for match in TOKEN.finditer(text, pos):
         kind = match.lastgroup
         if kind == "ws" or kind == "comment":
@@ -161,7 +172,7 @@ def _read_one(text: str, reading: _Reading, found: Findings, max_depth: int, max
         value = match.group()
         if kind == "iri":
             if operand and parens and _may_be_less_than(value):
-                return (match.start(), operand, after, depth, parens, operations, prefix)
+                return (match.start(), operand, after, depth, parens, operations, prefix, terms)
             after, prefix = _after_term(after, prefix, value, found), ""
             operand = True
         elif kind == "name":
@@ -172,6 +183,10 @@ def _read_one(text: str, reading: _Reading, found: Findings, max_depth: int, max
                     found.operations = operations
                     if operations > max_operations:
                         return None
+            elif _is_term_end(word):
+                terms += 1
+                if terms > found.terms:
+                    found.terms = terms
             after, prefix = _after_name(after, prefix, value, word, found)
             operand = True
         elif kind == "open":
@@ -193,12 +208,17 @@ def _read_one(text: str, reading: _Reading, found: Findings, max_depth: int, max
                     found.operations = operations
                     if operations > max_operations:
                         return None
+            elif value in TERM_SEPARATORS:
+                terms += 1
+                if terms > found.terms:
+                    found.terms = terms
             operand, after = kind == "string" or kind == "var" or value == ">", ""
     return None
 
 
-def _read_many(text: str, fork: _Reading, found: Findings, max_depth: int, max_operations: int) -> _Reading | None:
+def _read_many(text: str, fork: _Reading, found: Findings, limits: tuple[int, int]) -> _Reading | None:
     """Follow every reading from ``fork`` until they merge into one (returned) or the text ends (None)."""
+    max_depth, max_operations = limits
     pending: dict[tuple, _Reading] = {}
     order: list[tuple] = []
 
@@ -210,7 +230,7 @@ def _read_many(text: str, fork: _Reading, found: Findings, max_depth: int, max_o
             heapq.heappush(order, key)
         else:  # two readings at the same place: keep the worst case of both
             pending[key] = known[:3] + (max(known[3], reading[3]), max(known[4], reading[4]),
-                                        max(known[5], reading[5]), known[6])
+                                        max(known[5], reading[5]), known[6], max(known[7], reading[7]))
 
     for successor in _step(text, fork, found):
         push(successor)
@@ -230,7 +250,7 @@ def _read_many(text: str, fork: _Reading, found: Findings, max_depth: int, max_o
 
 def _step(text: str, r: _Reading, found: Findings) -> list[_Reading]:
     """Read one token at ``r``'s position; return the reading(s) after it (none at the end of the text)."""
-    pos, operand, after, depth, parens, operations, prefix = r
+    pos, operand, after, depth, parens, operations, prefix, terms = r
     match = TOKEN.match(text, pos)
     while match is not None and (match.lastgroup == "ws" or match.lastgroup == "comment"):
         pos = match.end()
@@ -242,24 +262,28 @@ def _step(text: str, r: _Reading, found: Findings) -> list[_Reading]:
     if found.budget < 0:
         raise AmbiguousQuery(AMBIGUOUS)
     if kind == "iri":
-        as_iri = (end, True, _after_term(after, prefix, value, found), depth, parens, operations, "")
+        as_iri = (end, True, _after_term(after, prefix, value, found), depth, parens, operations, "", terms)
         if not (operand and parens) or not _may_be_less_than(value):
             return [as_iri]
-        return [as_iri, (pos + 1, False, "", depth, parens, operations + 1, "")]  # '<' as less-than
+        return [as_iri, (pos + 1, False, "", depth, parens, operations + 1, "", terms)]  # '<' as less-than
     if kind == "open":
         found.depth = max(found.depth, depth + 1)
-        return [(end, False, "", depth + 1, parens + (value == "("), operations, prefix)]
+        return [(end, False, "", depth + 1, parens + (value == "("), operations, prefix, terms)]
     if kind == "close":
-        return [(end, True, "", max(0, depth - 1), max(0, parens - (value == ")")), operations, prefix)]
+        return [(end, True, "", max(0, depth - 1), max(0, parens - (value == ")")), operations, prefix, terms)]
     if kind == "name":
         word = value.upper()
         operations += word in OPERATION_KEYWORDS
         found.operations = max(found.operations, operations)
+        terms += _is_term_end(word)
+        found.terms = max(found.terms, terms)
         after, prefix = _after_name(after, prefix, value, word, found)
-        return [(end, True, after, depth, parens, operations, prefix)]
+        return [(end, True, after, depth, parens, operations, prefix, terms)]
     operations += value in OPERATOR_CHARS
     found.operations = max(found.operations, operations)
-    return [(end, kind == "string" or kind == "var" or value == ">", "", depth, parens, operations, prefix)]
+    terms += value in TERM_SEPARATORS
+    found.terms = max(found.terms, terms)
+    return [(end, kind == "string" or kind == "var" or value == ">", "", depth, parens, operations, prefix, terms)]
 
 
 def _may_be_less_than(candidate: str) -> bool:
