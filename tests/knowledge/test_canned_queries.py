@@ -14,6 +14,7 @@ from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.build.sources import locate, read_source
 from kennisgraaf.config import bundled_root
 from kennisgraaf.sparql.catalogue import CannedQuery, Catalogue
+from kennisgraaf.sparql.local import open_query
 from kennisgraaf.sparql.queryfiles import load_catalogue
 from kennisgraaf.sparql.verify import answer_rows, catalogue_digest, check_query, ensure_verified
 from kennisgraaf.vocab import UriStrategy
@@ -403,3 +404,15 @@ def test_the_build_records_the_verification_beside_its_metadata(built, catalogue
     # Made for other .rq files (another digest): verified again.
     (copy / "verification.json").write_text(json.dumps({**recorded, "catalogue": "other"}), encoding="utf-8")
     assert ensure_verified(reopened, catalogue) == recorded
+
+
+def test_every_result_column_has_a_heading_in_both_languages(kg, catalogue):
+    for query in catalogue:
+        if query.kind != "select":
+            continue
+        variables = [v.value for v in open_query(kg.dataset, kg.store, catalogue.bind(query, {}).text).variables]
+        for variable in variables:
+            if variable.endswith("Label") and variable[:-5] in variables:
+                continue  # a label column takes its variable's heading
+            assert variable in query.columns, f"{query.name}: no heading for ?{variable}"
+            assert query.heading(variable, "nl") and query.heading(variable, "en"), (query.name, variable)

@@ -155,6 +155,14 @@ class CannedQuery:
     # for its example parameters, rows that must be in the answer (variable → IRI or text).
     questions: tuple[Mapping[str, str], ...] = ()
     expected: tuple[Mapping[str, str], ...] = ()
+    # Column headings per result variable (nl, en); a ``…Label`` column takes its variable's heading.
+    columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def heading(self, variable: str, lang: str) -> str:
+        """The heading of a result column in ``lang`` (the variable's name when none is declared)."""
+        base = variable[:-5] if variable.endswith("Label") and variable not in self.columns else variable
+        texts = self.columns.get(base)
+        return texts[lang] if texts else variable
 
     def parameter(self, name: str) -> Parameter:
         for p in self.parameters:

@@ -31,7 +31,7 @@ from kennisgraaf.sparql.lexer import SCHEME, outer_where_group, variables
 from kennisgraaf.vocab import UriStrategy
 
 _TOP_KEYS = {"title", "description", "tags", "parameters", "example", "evidence", "inference", "questions",
-             "expected"}
+             "expected", "columns"}
 _QUESTION_KEYS = {"nl", "en", "id"}
 _GRAPH_VARIABLES = ("subject", "predicate", "object")  # expected rows of a CONSTRUCT query are triples
 _PARAM_KEYS = {"type", "class", "datatype", "values", "default", "optional", "label", "description"}
@@ -76,8 +76,12 @@ def read_query(path: Path, uris: UriStrategy) -> CannedQuery:
         evidence=meta.get("evidence"),
         inference=_texts(path, meta, "inference") if "inference" in meta else None,
         questions=_questions(path, meta.get("questions") or []),
-        expected=tuple(_scalars(path, "expected rows", row) for row in _list(path, "expected", meta)))
+        expected=tuple(_scalars(path, "expected rows", row) for row in _list(path, "expected", meta)),
+        columns=_columns(path, meta.get("columns") or {}))
     used = variables(body)
+    for name in query.columns:
+        if name not in used:
+            raise CatalogueError(f"{path}: columns: {name!r} is not a variable of the query")
     for param in query.parameters:
         if param.name not in used:
             raise CatalogueError(f"{path}: parameter {param.name!r} is not used as ?{param.name} in the query")
@@ -90,6 +94,13 @@ def read_query(path: Path, uris: UriStrategy) -> CannedQuery:
             if not in_query:
                 raise CatalogueError(f"{path}: expected rows: {name!r} is not a variable of the query")
     return checked
+
+
+def _columns(path: Path, value: Any) -> dict[str, dict[str, str]]:
+    """Column headings: result variable → {nl, en}."""
+    if not isinstance(value, dict):
+        raise CatalogueError(f"{path}: 'columns' must map result variables to {{nl: …, en: …}}")
+    return {str(name): _texts(path, value, name, "columns: ") for name in value}
 
 
 def _list(path: Path, key: str, meta: Mapping[str, Any]) -> list[Any]:

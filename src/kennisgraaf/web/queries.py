@@ -18,14 +18,17 @@ from flask.blueprints import BlueprintSetupState
 from kennisgraaf.site.cannedresults import (
     FORMATS,
     Table,
+    csv_text,
     evidence_for,
     formats_for,
+    label_in,
+    localise,
     openapi_document,
     simple_rows,
 )
 from kennisgraaf.site.pageindex import IndexCache, PageIndex, PageQueries
 from kennisgraaf.sparql.catalogue import BoundQuery, CannedQuery, Catalogue, ParameterError, UnknownQuery
-from kennisgraaf.sparql.mediatypes import HTML, JSON, N_TRIPLES, SPARQL_JSON, NotAcceptable, negotiate
+from kennisgraaf.sparql.mediatypes import CSV, HTML, JSON, N_TRIPLES, SPARQL_JSON, NotAcceptable, negotiate
 from kennisgraaf.sparql.queryfiles import load_catalogue
 from kennisgraaf.sparql.verify import ensure_verified
 from kennisgraaf.store.base import QueryResult, StoreError, solutions
@@ -88,6 +91,31 @@ def options(query: CannedQuery) -> dict[str, list[tuple[str, str]]]:
                                     for r in rows]
             found[param.name] = cache[param.cls]
     return found
+
+
+def choices(query: CannedQuery, lang: str) -> dict[str, list[tuple[str, str, str | None]]]:
+    """The form's value lists in the reader's language: per parameter (value, text, fallback language or None)."""
+    index, base, found = _index(), _ctx().uris.base, {}
+    for param in query.parameters:
+        if param.type == "enum":
+            items = [(word, *_text(index, target if ":" in target.split("/")[0] else base + target, word, lang))
+                     for word, target in param.values.items()] if not param.datatype else [
+                (word, word, None) for word in param.values]
+            found[param.name] = items
+    for name, items in options(query).items():
+        labelled = [(value, *_text(index, value if ":" in value.split("/")[0] else base + value, label, lang))
+                    for value, label in items]
+        found[name] = sorted(labelled, key=lambda item: (item[1].lower(), item[0]))
+    return found
+
+
+def _text(index: PageIndex, iri: str, default: str, lang: str) -> tuple[str, str | None]:
+    """The label of ``iri`` in ``lang`` (else ``default``), and its language when it is a fallback."""
+    found = label_in(index, iri, lang)
+    if found is None:
+        return default, None
+    text, code = found
+    return text, code if code and code != lang else None
 
 
 def _args(allowed: set[str] | None = None) -> dict[str, str]:
@@ -177,18 +205,29 @@ def query_page(name: str) -> Response:
         return _html(query)
     given, asserted = _given()
     bound = _bind(query, given)
-    store_type = SPARQL_JSON if media_type == JSON else media_type
+    lang = request_language()
+    # JSON and CSV carry a …Label column per IRI column in the reader's language; they are made here
+    # from SPARQL JSON. The SPARQL result formats (srj, xml, tsv) and RDF are the engine's own answer.
+    store_type = SPARQL_JSON if media_type in (JSON, CSV) else media_type
     result = _run(bound.text, store_type, asserted)
-    if media_type != JSON:
+    if media_type == CSV:
+        variables, rows = solutions(result)
+        response = Response(csv_text(localise(variables, rows, _index(), lang)), mimetype=CSV)
+        response.mimetype_params["charset"] = "utf-8"
+    elif media_type != JSON:
         response = Response(result.body, mimetype=media_type)
         if media_type.startswith("text/"):
             response.mimetype_params["charset"] = "utf-8"
     else:
         variables, rows = solutions(result)
+        loc = localise(variables, rows, _index(), lang)
         response = jsonify({"query": query.name, "parameters": dict(bound.values), "asserted": asserted,
-                            "variables": variables, "truncated": result.truncated,
-                            "rows": simple_rows(query, rows, evidence_for(query, rows, _index(), _ctx().uris,
-                                                                          request.url_root))})
+                            "lang": lang, "variables": loc.variables, "truncated": result.truncated,
+                            "columns": {v: query.heading(v, lang) for v in loc.variables},
+                            "rows": simple_rows(query, loc.rows, evidence_for(query, rows, _index(), _ctx().uris,
+                                                                              request.url_root), loc.fallbacks)})
+    response.headers["Content-Language"] = lang
+    response.vary.add("Accept-Language")
     # The same header as /sparql: a cut-off result says so.
     response.headers["X-Result-Truncated"] = "true" if result.truncated else "false"
     response.vary.add("Accept")
@@ -216,10 +255,13 @@ def _html(query: CannedQuery) -> Response:
     except ParameterError as exc:
         problem, status = str(exc), 400
     links = [(f, f"{request.path}?{urlencode({**values, 'format': f})}") for f in formats_for(query.kind)]
-    body = render_template("queries/query.html", query=query, values=values, options=options(query),
+    body = render_template("queries/query.html", query=query, values=values,
+                           choices=choices(query, request_language()),
                            problem=problem, table=table, asserted=asserted, formats=links,
                            verified=_verified(query.name))
     response = Response(body, status=status, mimetype=HTML)
+    response.headers["Content-Language"] = request_language()
+    response.vary.add("Accept-Language")
     response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{FORMATS[f]}"'
                                          for f, href in links if f != "html")
     response.vary.add("Accept")
