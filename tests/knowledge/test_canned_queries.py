@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 
 import kennisgraaf.sparql
 from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.build.sources import locate, read_source
+from kennisgraaf.cli import main
 from kennisgraaf.config import bundled_root
 from kennisgraaf.sparql.catalogue import CannedQuery, Catalogue
 from kennisgraaf.sparql.local import open_query
@@ -416,3 +418,11 @@ def test_every_result_column_has_a_heading_in_both_languages(kg, catalogue):
                 continue  # a label column takes its variable's heading
             assert variable in query.columns, f"{query.name}: no heading for ?{variable}"
             assert query.heading(variable, "nl") and query.heading(variable, "en"), (query.name, variable)
+
+
+def test_kennisgraaf_build_reports_the_verification(settings, built):
+    result = CliRunner().invoke(main, ["--cache-dir", str(settings.cache_path), "build"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    shipped = load_catalogue(UriStrategy(built.base))
+    expected = sum(len(q.expected) for q in shipped)
+    assert f"verified {len(shipped)} canned queries: {expected} expected rows, all present" in result.output

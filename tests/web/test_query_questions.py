@@ -30,3 +30,10 @@ def test_catalogue_json_carries_questions_expected_rows_and_outcome(http):
     assert wet["expected"] == [{"document": "id/document/mogroep-2014-transformeren"},
                                {"document": "id/document/swn-2017-gemeenten"}]
     assert wet["verified"]["missing"] == [] and wet["verified"]["present"] == 2
+
+
+def test_catalogue_page_marks_each_verified_query(http):
+    page = BeautifulSoup(http.get("/queries", headers={"Accept": "text/html"}).text, "html.parser")
+    marks = {dt["id"]: dt.select_one(".verified") for dt in page.select("dl.catalogue dt")}
+    assert marks and all(mark is not None for mark in marks.values())
+    assert marks["taken-provincie"].get_text(strip=True) == "✓ 3/3"

@@ -176,7 +176,9 @@ def catalogue_page() -> Response:
         raise UserError(f"no acceptable representation; /queries is available as {HTML}, {JSON}", 406) from None
     if chosen == JSON:
         return jsonify({"queries": [_describe(q) for q in catalogue]})
-    return Response(render_template("queries/catalogue.html", queries=list(catalogue)), mimetype=HTML)
+    verified = {q.name: _verified(q.name) for q in catalogue}
+    return Response(render_template("queries/catalogue.html", queries=list(catalogue), verified=verified),
+                    mimetype=HTML)
 
 
 def _describe(query: CannedQuery) -> dict[str, Any]:
