@@ -1,11 +1,19 @@
-"""The SPARQL 1.1 Service Description of ``/sparql`` (https://www.w3.org/TR/sparql11-service-description/)."""
+"""The SPARQL 1.1 Service Description of ``/sparql`` (https://www.w3.org/TR/sparql11-service-description/).
+
+Its words are in ``descriptions/service.ttl``; this module adds the dataset, its graphs with
+their sizes and the result formats.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 
+from kennisgraaf.config import Settings
 from kennisgraaf.sparql import mediatypes
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -23,25 +31,37 @@ FORMAT_IRIS = {
     mediatypes.JSON_LD: "JSON-LD",
     mediatypes.RDF_XML: "RDF_XML",
 }
-COMMENTS = {
-    "nl": "Alleen lezen. De standaardgraaf is de vereniging van alle benoemde grafen, inclusief wat OWL-RL "
-          "afleidt (graaf inferred); met de parameter asserted=true de vereniging zonder die afleidingen "
-          "(graaf asserted). SERVICE, LOAD en updates worden geweigerd; elke query heeft een tijds- en "
-          "resultaatlimiet.",
-    "en": "Read-only. The default graph is the union of all named graphs, including what OWL-RL infers "
-          "(graph inferred); with the parameter asserted=true it is the union without those inferences "
-          "(graph asserted). SERVICE, LOAD and updates are refused; every query has a time and a result limit.",
-}
+WORDS = Path(__file__).resolve().parent / "descriptions" / "service.ttl"
+
+
+@lru_cache(maxsize=1)
+def _words() -> str:
+    """The Turtle of ``descriptions/service.ttl``, read once."""
+    return WORDS.read_text(encoding="utf-8")
+
+
+def _comments(endpoint: str, settings: Settings | None) -> list[ox.Literal]:
+    """The endpoint's comments (nl, en), with the limits filled in from ``settings``."""
+    limits = ox.NamedNode(endpoint + "#limits")
+    values = dataclasses.asdict(settings) if settings is not None else None
+    comments = []
+    for triple in ox.parse(_words(), format=ox.RdfFormat.TURTLE, base_iri=endpoint):
+        if triple.subject == limits and values is not None:
+            comments.append(ox.Literal(triple.object.value.format_map(values), language=triple.object.language))
+        elif triple.subject.value == endpoint:
+            comments.append(triple.object)
+    return comments
 
 
 def _sd(name: str) -> ox.NamedNode:
     return ox.NamedNode(SD + name)
 
 
-def description(endpoint: str, default_triples: int, graphs: Mapping[str, int], limits: str = "") -> list[ox.Triple]:
+def description(endpoint: str, default_triples: int, graphs: Mapping[str, int],
+                settings: Settings | None = None) -> list[ox.Triple]:
     """Triples describing the service at ``endpoint``; ``graphs`` maps graph IRIs to triple counts.
 
-    ``limits`` is an English sentence stating the time, result and size limits.
+    With ``settings``, the comments state its time, result and size limits.
     """
     service = ox.NamedNode(endpoint)
     triples = [
@@ -52,9 +72,7 @@ def description(endpoint: str, default_triples: int, graphs: Mapping[str, int], 
     ]
     triples += [ox.Triple(service, _sd("resultFormat"), ox.NamedNode(FORMATS + name))
                 for name in FORMAT_IRIS.values()]
-    triples += [ox.Triple(service, RDFS_COMMENT, ox.Literal(text, language=lang)) for lang, text in COMMENTS.items()]
-    if limits:
-        triples.append(ox.Triple(service, RDFS_COMMENT, ox.Literal(limits, language="en")))
+    triples += [ox.Triple(service, RDFS_COMMENT, comment) for comment in _comments(endpoint, settings)]
     dataset, default = ox.BlankNode("dataset"), ox.BlankNode("default")
     triples += [
         ox.Triple(service, _sd("defaultDataset"), dataset),

@@ -2,16 +2,20 @@
 
 Served at ``/.well-known/void``. It names the dump files with their sizes and SHA-256 checksums,
 so it is not itself inside the dumps (a file cannot carry its own checksum, and the dumps are
-byte for byte what ``kennisgraaf export`` writes); see docs/pages.md.
+byte for byte what ``kennisgraaf export`` writes); see docs/pages.md. Its words (titles,
+description, keywords, rights, labels) are in ``descriptions/void.ttl``; this module adds what the
+build counts and the dump files.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, XSD
 
 from kennisgraaf.build.canonical import blank_node_labels, graph_quads, serialise
 from kennisgraaf.build.dataset import BuiltDataset
@@ -21,32 +25,16 @@ from kennisgraaf.vocab import DCAT, SD, VOID, UriStrategy
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
-EUPL = URIRef("https://interoperable-europe.ec.europa.eu/licence/european-union-public-licence-version-12-eupl")
 IANA = "http://www.iana.org/assignments/media-types/"
-EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+WORDS = Path(__file__).resolve().parent / "descriptions" / "void.ttl"
+# Nodes of void.ttl whose descriptions are copied onto the distributions of one kind of dump.
+DUMP_KINDS = ("graphs", "inferred", "asserted")
 
-TITLE = {"nl": "kennisgraaf: wie doet wat in het sociaal domein",
-         "en": "kennisgraaf: who does what in the Dutch social domain"}
-DESCRIPTION = {
-    "nl": "Een linked-data kennisgraaf van Nederlandse beleidsdocumenten over de taakverdeling "
-          "tussen Rijk, provincies en gemeenten in het sociaal domein: documenten, organisaties en bestuurslagen, "
-          "taken en taakwijzigingen, wetten, voorgestelde rollen, standpunten en cijfers, elk met letterlijke citaten "
-          "als bewijs en hun vindplaats in de brontekst.",
-    "en": "A linked-data knowledge graph of Dutch policy documents on the division of tasks between "
-          "the Rijk, the provinces and the municipalities in the social domain: documents, organisations and "
-          "government layers, tasks and task changes, laws, proposed roles, positions and figures, each with verbatim "
-          "quotes as evidence and where they occur in the source text.",
-}
-RIGHTS = {
-    "nl": "Ontologie en data: CC BY 4.0. Code: EUPL-1.2. De bronteksten zijn openbare documenten, ontvangen door "
-          "overheden; ze zijn byte-gelijk bewaard om de citaten controleerbaar te houden, met hun herkomst vermeld, "
-          "en vallen niet onder de licentie van de data.",
-    "en": "Ontology and data: CC BY 4.0. Code: EUPL-1.2. The source texts are public documents received by public "
-          "bodies; they are kept byte-identical so that the quotes stay verifiable, with their origin stated, and are "
-          "not relicensed.",
-}
-KEYWORDS = {"nl": ("sociaal domein", "bestuurslagen", "provincie", "decentralisatie", "beleidsdocumenten"),
-            "en": ("social domain", "government layers", "province", "decentralisation", "policy documents")}
+
+@lru_cache(maxsize=1)
+def _words() -> str:
+    """The Turtle of ``descriptions/void.ttl``, read once."""
+    return WORDS.read_text(encoding="utf-8")
 
 
 @dataclass
@@ -93,37 +81,17 @@ def describe(facts: VoidFacts, dataset: BuiltDataset, dumps: list[Dump]) -> Grap
     """The VoID + DCAT description as an rdflib graph."""
     uris = UriStrategy(dataset.base)
     base = dataset.base
-    doc = URIRef(base + ".well-known/void")
     ds = URIRef(base + ".well-known/void#dataset")
     g = Graph()
     for prefix, ns in (("void", VOID), ("dcat", DCAT), ("sd", SD), ("spdx", SPDX), ("dcterms", DCTERMS),
                        ("foaf", FOAF), ("kg", uris.kg), ("id", uris.id)):
         g.bind(prefix, ns)
+    g.parse(data=_words(), format="turtle", publicID=base)
+    kinds = {kind: URIRef(f"{base}.well-known/void#kind-{kind}") for kind in DUMP_KINDS}
+    descriptions = {kind: list(g.objects(node, DCTERMS.description)) for kind, node in kinds.items()}
+    for node in kinds.values():
+        g.remove((node, None, None))
     add = g.add
-    add((doc, RDF.type, VOID.DatasetDescription))
-    add((doc, FOAF.primaryTopic, ds))
-    add((doc, DCTERMS.title, Literal("VoID-beschrijving van de kennisgraaf", lang="nl")))
-    add((doc, DCTERMS.title, Literal("VoID description of the kennisgraaf", lang="en")))
-    for cls in (VOID.Dataset, DCAT.Dataset):
-        add((ds, RDF.type, cls))
-    for lang in ("nl", "en"):
-        add((ds, DCTERMS.title, Literal(TITLE[lang], lang=lang)))
-        add((ds, DCTERMS.description, Literal(DESCRIPTION[lang], lang=lang)))
-        for word in KEYWORDS[lang]:
-            add((ds, DCAT.keyword, Literal(word, lang=lang)))
-    add((ds, DCTERMS.license, CC_BY))
-    rights = BNode("rights")
-    add((ds, DCTERMS.rights, rights))
-    add((rights, RDF.type, DCTERMS.RightsStatement))
-    for lang in ("nl", "en"):
-        add((rights, RDFS.label, Literal(RIGHTS[lang], lang=lang)))
-    add((rights, RDFS.seeAlso, CC_BY))
-    add((rights, RDFS.seeAlso, EUPL))
-    team = BNode("team")
-    add((team, RDF.type, FOAF.Agent))
-    add((team, FOAF.name, Literal("kennisgraaf team")))
-    add((ds, DCTERMS.creator, team))
-    add((ds, DCTERMS.publisher, team))
     if facts.ontology.get("created"):
         add((ds, DCTERMS.created, Literal(facts.ontology["created"], datatype=XSD.date)))
     built = Literal(dataset.meta["built"], datatype=XSD.dateTime)
@@ -131,20 +99,15 @@ def describe(facts: VoidFacts, dataset: BuiltDataset, dumps: list[Dump]) -> Grap
     add((ds, DCTERMS.modified, built))
     if facts.ontology.get("version"):
         add((ds, DCAT.version, Literal(facts.ontology["version"])))
-    for code in ("NLD", "ENG"):
-        add((ds, DCTERMS.language, URIRef(EU_LANGUAGE + code)))
-    add((ds, DCTERMS.conformsTo, URIRef(base + "def")))
-    add((ds, DCAT.landingPage, URIRef(base)))
-    add((ds, FOAF.homepage, URIRef(base)))
     add((ds, VOID.uriSpace, Literal(base + "id/")))
     _temporal(g, ds, facts.years)
     _statistics(g, ds, base, facts)
-    _service(g, ds, base)
     for document in facts.documents:
         add((ds, VOID.exampleResource, URIRef(document)))
     for dump in dumps:
-        _distribution(g, ds, base, dump, gzipped=False)
-        _distribution(g, ds, base, dump, gzipped=True)
+        kind = "graphs" if dump.spec.carries_graphs else "inferred" if dump.spec.inferred else "asserted"
+        for gzipped in (False, True):
+            _distribution(g, ds, base, dump, descriptions[kind], gzipped=gzipped)
     return g
 
 
@@ -174,13 +137,7 @@ def _statistics(g: Graph, ds: URIRef, base: str, facts: VoidFacts) -> None:
     g.add((ds, VOID.distinctObjects, Literal(facts.counts["objects"])))
     g.add((ds, VOID.entities, Literal(facts.entities)))
     g.add((ds, VOID.classes, Literal(len(facts.classes))))
-    asserted = BNode("asserted")
-    g.add((ds, VOID.subset, asserted))
-    g.add((asserted, RDF.type, VOID.Dataset))
-    g.add((asserted, SD.name, URIRef(base + "graph/asserted")))
-    g.add((asserted, VOID.triples, Literal(facts.asserted_counts["triples"])))
-    g.add((asserted, RDFS.label, Literal("zonder OWL-RL-afleidingen", lang="nl")))
-    g.add((asserted, RDFS.label, Literal("without OWL-RL inferences", lang="en")))
+    g.add((URIRef(base + ".well-known/void#asserted"), VOID.triples, Literal(facts.asserted_counts["triples"])))
     for name, count in sorted(facts.graph_triples.items()):
         subset = BNode("graph-" + name)
         g.add((ds, VOID.subset, subset))
@@ -196,18 +153,7 @@ def _statistics(g: Graph, ds: URIRef, base: str, facts: VoidFacts) -> None:
         g.add((ds, VOID.vocabulary, URIRef(ns)))
 
 
-def _service(g: Graph, ds: URIRef, base: str) -> None:
-    endpoint = URIRef(base + "sparql")
-    g.add((ds, VOID.sparqlEndpoint, endpoint))
-    g.add((endpoint, RDF.type, DCAT.DataService))
-    g.add((endpoint, RDF.type, SD.Service))
-    g.add((endpoint, DCAT.endpointURL, endpoint))
-    g.add((endpoint, DCAT.servesDataset, ds))
-    g.add((endpoint, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
-    g.add((ds, DCAT.distribution, endpoint))
-
-
-def _distribution(g: Graph, ds: URIRef, base: str, dump: Dump, *, gzipped: bool) -> None:
+def _distribution(g: Graph, ds: URIRef, base: str, dump: Dump, descriptions: list, *, gzipped: bool) -> None:
     name = dump.spec.file_name + (".gz" if gzipped else "")
     url = URIRef(f"{base}dumps/{name}")
     dist = URIRef(f"{base}.well-known/void#dump-{name}")
@@ -227,10 +173,5 @@ def _distribution(g: Graph, ds: URIRef, base: str, dump: Dump, *, gzipped: bool)
     g.add((checksum, RDF.type, SPDX.Checksum))
     g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
     g.add((checksum, SPDX.checksumValue, Literal(dump.etag(gzipped), datatype=XSD.hexBinary)))
-    what = ("alle benoemde grafen, met de OWL-RL-afleidingen", "every named graph, with the OWL-RL inferences") \
-        if dump.spec.carries_graphs else (
-        ("de unie van de beweerde grafen, met de OWL-RL-afleidingen", "the union of the asserted graphs, with the "
-         "OWL-RL inferences") if dump.spec.inferred else
-        ("de unie van de beweerde grafen (zonder afleidingen)", "the union of the asserted graphs (no inferences)"))
-    g.add((dist, DCTERMS.description, Literal(what[0], lang="nl")))
-    g.add((dist, DCTERMS.description, Literal(what[1], lang="en")))
+    for description in descriptions:
+        g.add((dist, DCTERMS.description, description))

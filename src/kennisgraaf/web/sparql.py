@@ -213,10 +213,7 @@ def _service_description() -> Response:
     if counts is None:
         counts = _graph_counts()
         ctx.extras["sparql_counts"] = counts
-    settings = ctx.settings
-    limits = (f"Limits: {settings.query_timeout:g} s per query, {settings.result_limit} result rows, "
-              f"{settings.max_query_bytes} bytes of query text, nesting depth {settings.max_nesting}.")
-    triples = description(request.base_url, counts[""], {g: n for g, n in counts.items() if g}, limits)
+    triples = description(request.base_url, counts[""], {g: n for g, n in counts.items() if g}, ctx.settings)
     body = _serialise(triples, media_type, ctx.uris.prefixes())
     return Response(body, content_type=_content_type(media_type))
 
