@@ -106,13 +106,11 @@ def test_the_catalogue_has_between_15_and_30_queries(shipped):
     assert 15 <= len(shipped) <= 30
 
 
-def test_every_query_has_dutch_and_english_titles_and_descriptions(shipped):
+def test_every_title_and_description_is_translated_not_copied(shipped):
+    # The loader already requires non-empty nl and en texts; a copied text passes it.
     for query in shipped:
-        for field in (query.title, query.description):
-            assert set(field) == {"nl", "en"} and all(field[lang].strip() for lang in ("nl", "en")), query.name
         assert query.title["nl"] != query.title["en"], query.name
-        for param in query.parameters:
-            assert param.label["nl"] and param.label["en"] and param.description["nl"] and param.description["en"]
+        assert query.description["nl"] != query.description["en"], query.name
 
 
 def test_no_query_file_hard_codes_the_base_iri(shipped):

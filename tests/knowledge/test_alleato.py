@@ -6,13 +6,6 @@ Each test is a SPARQL query over the built dataset and the answer the memo gives
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from kennisgraaf.build.sources import locate, read_source
-from kennisgraaf.config import bundled_root
-
 BASE = "BASE <https://w3id.org/kennisgraaf/>\n"
 TITLE = '"Kerntaken en de rol van de provincie in het sociale domein"@nl'
 ALLEATO_GRAPH = "<graph/alleato-2010-kerntaken>"
@@ -174,15 +167,3 @@ def test_every_claim_in_the_memo_graph_has_evidence(kg) -> None:
     }
     assert len(claims) >= 30
     assert [r["node"] for r in claims if int(r["quotes"]) == 0] == []
-
-
-@pytest.fixture(scope="module")
-def memo_text() -> str:
-    return read_source(Path(bundled_root()) / "data" / "bronnen" / "003_51e94c45b45f416c.txt")
-
-
-def test_every_quote_in_the_memo_graph_is_verbatim(kg, memo_text: str) -> None:
-    rows = kg.select(BASE + f"SELECT DISTINCT ?quote WHERE {{ GRAPH {ALLEATO_GRAPH} {{ ?node kg:quote ?quote }} }}")
-    assert len(rows) >= 60
-    for row in rows:
-        assert locate(row["quote"], memo_text)

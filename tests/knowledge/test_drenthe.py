@@ -7,13 +7,6 @@ letter's graph: every claim has kg:statedIn and a quote, and every quote is verb
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from kennisgraaf.build.sources import locate, read_source
-from kennisgraaf.config import bundled_root
-
 BASE = "BASE <https://w3id.org/kennisgraaf/>\n"
 DOC = "<id/document/drenthe-2010-pns>"
 GRAPH = "<graph/drenthe-2010-pns>"
@@ -261,15 +254,3 @@ def test_every_claim_in_the_letter_graph_has_evidence(kg) -> None:
                        "LegalResponsibility", "Recommendation", "Activity"}
     assert len({r["node"] for r in rows}) >= 50
     assert [r["node"] for r in rows if r["quotes"] == "0" or r["docs"] == "0"] == []
-
-
-@pytest.fixture(scope="module")
-def letter_text() -> str:
-    return read_source(Path(bundled_root()) / "data" / "bronnen" / "001_51a662fe140cf0d6.txt")
-
-
-def test_every_quote_in_the_letter_graph_is_verbatim(kg, letter_text: str) -> None:
-    rows = kg.select(BASE + f"SELECT DISTINCT ?quote WHERE {{ GRAPH {GRAPH} {{ ?node kg:quote ?quote }} }}")
-    assert len(rows) >= 80
-    for row in rows:
-        assert locate(row["quote"], letter_text)

@@ -11,12 +11,8 @@ kg:mentionsLaw o kg:versionOf); both also check that without inference the answe
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-
-from kennisgraaf.build.sources import QuoteNotFound, locate, read_source
-from kennisgraaf.config import bundled_root
 
 BASE = "BASE <https://w3id.org/kennisgraaf/>\n"
 ID = "https://w3id.org/kennisgraaf/id/"
@@ -424,27 +420,3 @@ def test_every_claim_has_a_document_and_a_quote(kg, graph: str) -> None:
           ?class rdfs:subClassOf* kg:Claim .
         }}""")
     assert int(claims[0]["n"]) >= 30
-
-
-@pytest.mark.parametrize("graph", sorted(GRAPHS))
-def test_every_figure_has_value_unit_measure_and_quote(kg, graph: str) -> None:
-    rows = kg.select(BASE + f"""
-        SELECT ?figure WHERE {{
-          GRAPH <graph/{graph}> {{ ?figure a kg:Figure }}
-          FILTER NOT EXISTS {{ ?figure kg:value ?v ; kg:unit ?u ; kg:measures ?m ; kg:quote ?q }}
-        }}""")
-    assert rows == []
-
-
-@pytest.mark.parametrize(("graph", "source"), sorted(GRAPHS.items()))
-def test_every_quote_is_verbatim(kg, graph: str, source: str) -> None:
-    text = read_source(Path(bundled_root()) / "data" / "bronnen" / source)
-    rows = kg.select(BASE + f"SELECT DISTINCT ?quote WHERE {{ GRAPH <graph/{graph}> {{ ?node kg:quote ?quote }} }}")
-    assert len(rows) >= 50
-    missing = []
-    for row in rows:
-        try:
-            locate(row["quote"], text)
-        except QuoteNotFound:
-            missing.append(row["quote"])
-    assert missing == []
