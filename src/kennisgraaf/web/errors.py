@@ -1,8 +1,9 @@
-"""One error shape for the whole app (STYLE §2.7).
+"""One error shape for the whole app (STYLE §2.7), chosen by ``Accept``.
 
-Domain exceptions carry a status and a message for users. Machine clients get JSON
-``{"ok": false, "error": …, "status": …}``; browsers get ``errors/<status>.html`` (or
-``errors/error.html``); a blueprint may register its own text/plain rendering (the SPARQL protocol).
+Domain exceptions carry a status and a message for users. Browsers get an HTML page in the site's
+frame (``errors/<status>.html`` or ``errors/error.html``); clients that ask for JSON get
+``{"ok": false, "error": …, "status": …}``; every other client (curl, SPARQL protocol clients
+that ask for a result format) gets the message as ``text/plain``.
 """
 
 from __future__ import annotations
@@ -44,17 +45,26 @@ def wants_html() -> bool:
     return mediatypes.wants_html(request.accept_mimetypes, [mediatypes.JSON])
 
 
+def wants_json() -> bool:
+    """True when the client names JSON itself (``*/*`` alone is not asking for JSON)."""
+    accept = request.accept_mimetypes
+    return any(value in ("application/json", "application/problem+json") for value, _ in accept) and \
+        accept.best_match(["application/json", "text/plain"]) == "application/json"
+
+
 def error_response(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
-    """Render an error in the one shape: HTML for browsers, JSON otherwise."""
+    """Render an error in the one shape: HTML for browsers, JSON for JSON clients, else plain text."""
     if wants_html():
         try:
             body = render_template(f"errors/{status}.html", message=message, status=status)
         except TemplateNotFound:
             body = render_template("errors/error.html", message=message, status=status)
         response = Response(body, status=status, mimetype="text/html")
-    else:
+    elif wants_json():
         response = jsonify({"ok": False, "error": message, "status": status})
         response.status_code = status
+    else:
+        response = Response(message.rstrip("\n") + "\n", status=status, mimetype="text/plain")
     response.headers.update(headers or {})
     return response
 

@@ -34,11 +34,30 @@ def _lang_url(code: str) -> str:
     return request.path + "?" + urlencode(sorted({**request.args.to_dict(), "lang": code}.items()))
 
 
+def format_number(value: int | float, lang: str) -> str:
+    """A number with the language's digit grouping: 50.000 (nl), 50,000 (en)."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if lang == "nl" else text
+
+
+def format_bytes(size: int, lang: str) -> str:
+    """A byte size for people: 1,2 MB (nl), 1.2 MB (en); exact bytes stay available elsewhere."""
+    value, unit = float(size), "B"
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            break
+        value /= 1000
+    text = f"{value:.0f}" if unit == "B" else f"{value:.1f}"
+    return f"{text.replace('.', ',') if lang == 'nl' else text} {unit}"
+
+
 def template_globals() -> dict[str, Any]:
     """What every template may use: ``lang``, ``other_lang``, ``lang_url(code)`` and ``t(nl, en)``."""
     lang = request_language()
     return {"lang": lang, "other_lang": other_language(lang), "lang_url": _lang_url,
-            "t": lambda nl, en: en if lang == "en" else nl}
+            "t": lambda nl, en: en if lang == "en" else nl,
+            "number": lambda value: format_number(value, lang),
+            "bytesize": lambda size: format_bytes(size, lang)}
 
 
 def init_app(app: Flask) -> None:

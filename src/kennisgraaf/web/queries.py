@@ -8,6 +8,7 @@ carry their evidence, linked to the quote on the document page. Decisions: docs/
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -246,21 +247,23 @@ def _run(text: str, accept: str, asserted: bool) -> QueryResult:
 def _html(query: CannedQuery) -> Response:
     """The query page: the form (with the values given) and the results, or the problem with them."""
     values = {k: v for k, v in request.args.items() if k not in ("format", "asserted", "lang")}
-    problem, table, status, asserted = None, None, 200, False
+    problem, table, status, asserted, sparql = None, None, 200, False, None
     try:
         given, asserted = _given()
         bound = _bind(query, given)
         values = dict(bound.values)
+        sparql = bound.text
         accept = SPARQL_JSON if query.kind != "graph" else N_TRIPLES
         result = _run(bound.text, accept, asserted)
         table = Table.build(query, result, _index(), _ctx().uris, request_language())
     except ParameterError as exc:
-        problem, status = str(exc), 400
+        problem, status = _with_labels(str(exc)), 400
+    editor = {"query": sparql or "", **({"asserted": "true"} if asserted else {})}
     links = [(f, f"{request.path}?{urlencode({**values, 'format': f})}") for f in formats_for(query.kind)]
     body = render_template("queries/query.html", query=query, values=values,
                            choices=choices(query, request_language()),
                            problem=problem, table=table, asserted=asserted, formats=links,
-                           verified=_verified(query.name))
+                           verified=_verified(query.name), sparql=sparql, editor_href="/sparql?" + urlencode(editor))
     response = Response(body, status=status, mimetype=HTML)
     response.headers["Content-Language"] = request_language()
     response.vary.add("Accept-Language")
@@ -268,6 +271,21 @@ def _html(query: CannedQuery) -> Response:
                                          for f, href in links if f != "html")
     response.vary.add("Accept")
     return response
+
+
+def _with_labels(message: str) -> str:
+    """A parameter error as the form shows it: things named by their labels, not by raw IRIs, and
+    without the list of allowed values (the form's own list shows them)."""
+    index, lang, base = _index(), request_language(), _ctx().uris.base
+
+    def label(match: re.Match[str]) -> str:
+        iri = match.group(1)
+        found = index.label(iri if iri.startswith("http") else base + iri, lang)
+        return f"“{found}”" if found else match.group(0)
+    return _IRI_IN_TEXT.sub(label, message.split("; allowed:")[0])
+
+
+_IRI_IN_TEXT = re.compile(r"<?((?:https?://|id/)[^\s<>'\",]+)>?")
 
 
 @bp.get("/openapi.json")

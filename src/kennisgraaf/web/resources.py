@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request, send_from_directory
 
 from kennisgraaf import __version__
 from kennisgraaf.build.canonical import serialise
@@ -31,7 +31,7 @@ from kennisgraaf.sparql.mediatypes import (
     split_extension,
 )
 from kennisgraaf.vocab import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY
-from kennisgraaf.web.errors import UserError
+from kennisgraaf.web.errors import UserError, wants_html
 from kennisgraaf.web.i18n import request_language
 from kennisgraaf.web.state import context as _ctx
 from kennisgraaf.web.state import shared as _shared
@@ -116,6 +116,12 @@ def _rdf_response(quads: list, media_type: str) -> Response:
 
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon where browsers and feed readers look for it without a <link>."""
+    return send_from_directory(current_app.static_folder or "", "favicon.ico", max_age=86400)
+
+
 # -- home and listings ---------------------------------------------------------------------------
 
 @bp.get("/")
@@ -125,6 +131,9 @@ def home() -> Response:
     own = str(ctx.uris.kg)
     classes = [(labeller.link(r["class"].value), int(r["assertedInstances"].value), int(r["instances"].value))
                for r in counts if r["class"].value.startswith(own)]
+    # What the documents are about first; the build's own bookkeeping (quote locations) last.
+    build_made = {own + "QuoteLocation"}
+    classes.sort(key=lambda row: (row[0].iri in build_made, row[0].label.lower()))
     graphs = [(labeller.graph_link(ctx.dataset.graph_iri(name)), n)
               for name, n in sorted(ctx.dataset.meta["triples"].items())]
     authorities = _instances(str(ctx.uris.kg) + "PublicAuthority", labeller)
@@ -188,7 +197,7 @@ def resource(rest: str) -> Response:
         quads = description_quads(description, ctx.dataset.inferred_graph_iri(), inferred=inferred)
         return _finish(_rdf_response(quads, media_type), path, fmt is None, media_type)
     body = render_template("resources/resource.html", d=description, path=path, alternates=_alternates(path),
-                           **_document_parts(description))
+                           own_graph=_index().document_graph.get(description.iri), **_document_parts(description))
     return _finish(Response(body, mimetype=HTML), path, fmt is None, media_type)
 
 
@@ -209,18 +218,10 @@ def _document_parts(description: Description) -> dict[str, Any]:
 
 def _not_found(iri: str) -> Response:
     """404 with suggestions: known things whose path or label is close to what was asked."""
-    if not _wants_html():
+    if not wants_html():
         raise UserError(f"the dataset says nothing about <{iri}>", 404)
     body = render_template("resources/not_found.html", iri=iri, suggestions=suggestions(iri, _labeller()))
     return Response(body, status=404, mimetype=HTML)
-
-
-def _wants_html() -> bool:
-    """A page (HTML) when the client would get one here, or cannot take anything else we have."""
-    try:
-        return negotiate(request.accept_mimetypes, PAGE_TYPES) == HTML
-    except NotAcceptable:
-        return True
 
 
 # -- ontology and graphs -------------------------------------------------------------------------

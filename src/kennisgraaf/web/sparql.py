@@ -12,16 +12,18 @@ credentials. Decisions: ``docs/endpoint.md``.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from kennisgraaf.site.examples import example_queries
+from kennisgraaf.site.queries import read_query
 from kennisgraaf.site.service import description
 from kennisgraaf.sparql import mediatypes
 from kennisgraaf.sparql.admission import READ_ONLY_MESSAGE, query_form
+from kennisgraaf.sparql.messages import shorten_syntax_error
 from kennisgraaf.store.base import StoreError, solutions
-from kennisgraaf.web.errors import UserError
+from kennisgraaf.web.errors import UserError, error_response
 
 bp = Blueprint("sparql", __name__)
 
@@ -35,25 +37,20 @@ def _context():
     return current_app.extensions["kennisgraaf"]
 
 
-def _text_error(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
-    response = Response(message.rstrip("\n") + "\n", status=status, mimetype="text/plain")
-    response.headers.update(headers or {})
-    return response
-
-
 @bp.errorhandler(UserError)
 def _user_error(exc: UserError) -> Response:
-    return _text_error(exc.message, exc.status, exc.headers)
+    return error_response(exc.message, exc.status, exc.headers)
 
 
 @bp.errorhandler(StoreError)
 def _store_error(exc: StoreError) -> Response:
-    return _text_error(exc.message, exc.status, exc.headers)
+    # On this endpoint a store error is usually the query's own fault: say what and where.
+    return error_response(shorten_syntax_error(exc.message, g.get("sparql_query")), exc.status, exc.headers)
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> Response:
-    response = _text_error(exc.description or exc.name, exc.code or 500)
+    response = error_response(exc.description or exc.name, exc.code or 500)
     if exc.code == 405:
         response.headers["Allow"] = "GET, HEAD, POST, OPTIONS"
     return response
@@ -84,6 +81,7 @@ def preflight() -> Response:
 def endpoint() -> Response:
     """The query operation (or, without a query, the query page or the service description)."""
     query, params = _operation()
+    g.sparql_query = query
     if query is None:
         if _wants_html():
             return _page(None)
@@ -190,6 +188,10 @@ def _negotiate(params: MultiDict, supported: tuple[str, ...]) -> str:
     ``output`` and ``results``, for TSV each twice): the first value we can produce wins.
     """
     wanted = [value for name in FORMAT_PARAMS for value in params.getlist(name)]
+    known = {name for entry in mediatypes.REGISTRY for name in (entry.extension, *entry.aliases) if "/" not in name}
+    if wanted and not any(value.strip().lower() in known or "/" in value for value in wanted):
+        # A name we have never heard of is a mistake in the request, not a format we lack (406).
+        raise UserError(f"unknown format {wanted[0]!r}; use one of {', '.join(sorted(known))} or a media type", 400)
     try:
         for value in wanted:
             found = mediatypes.resolve(value, supported)
@@ -243,14 +245,17 @@ def _serialise(triples: list[ox.Triple], media_type: str, prefixes: dict[str, st
 def _page(query: str | None) -> Response:
     ctx = _context()
     prologue = ctx.uris.sparql_prologue()
-    default = prologue + "\nSELECT ?s ?p ?o WHERE {\n  ?s ?p ?o\n}\nLIMIT 25\n"
+    prefixes = ctx.uris.prefixes()
     config = {
         "endpoint": request.base_url,
-        "query": query if query is not None else default,
+        # The PREFIX lines keep a copied query portable; the editor folds them so the body shows.
+        "query": query if query is not None else prologue + read_query("start-query.rq"),
+        "base": ctx.uris.base,
+        "prefixes": prefixes,
         "run": query is not None,
         "examples": example_queries(prologue),
         "resultLimit": ctx.settings.result_limit,
     }
-    body = render_template("sparql/query.html", config=config, query=query, prologue=prologue,
-                           examples=config["examples"], settings=ctx.settings)
+    body = render_template("sparql/query.html", config=config, query=query, prologue=prologue, prefixes=prefixes,
+                           base=ctx.uris.base, examples=config["examples"], settings=ctx.settings)
     return Response(body, mimetype="text/html")

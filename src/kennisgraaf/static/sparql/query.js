@@ -13,9 +13,27 @@
     persistenceId: null,
     populateFromUrl: false,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: config.endpoint }]; } },
-    yasqe: { value: config.query, autocompleters: ["variables"] },
-    yasr: { prefixes: {} }
+    yasqe: { value: config.query, autocompleters: ["variables"], collapsePrefixesOnLoad: true },
+    yasr: { prefixes: config.prefixes || {} }
   });
+
+  // Result IRIs under the dataset's base open this server's page about them (/id/… answers 303
+  // to /doc/…), not the public IRI's host; other IRIs link out as they are.
+  function localise(root) {
+    var links = root.querySelectorAll ? root.querySelectorAll("a[href^='" + config.base + "']") : [];
+    for (var i = 0; i < links.length; i++) {
+      links[i].setAttribute("href", "/" + links[i].getAttribute("href").slice(config.base.length));
+      links[i].classList.add("local");
+    }
+  }
+  new MutationObserver(function (changes) {
+    for (var i = 0; i < changes.length; i++) {
+      for (var j = 0; j < changes[i].addedNodes.length; j++) {
+        var node = changes[i].addedNodes[j];
+        if (node.nodeType === 1) { localise(node.parentNode || node); }
+      }
+    }
+  }).observe(element, { childList: true, subtree: true });
 
   function currentQuery() {
     var tab = yasgui.getTab();
@@ -36,7 +54,7 @@
     buttons[i].addEventListener("click", function (event) {
       var example = config.examples[Number(event.currentTarget.dataset.example)];
       var tab = yasgui.addTab(true, Object.assign({}, Yasgui.Tab.getDefaults(yasgui), {
-        name: example.nl.slice(0, 40),
+        name: event.currentTarget.dataset.title.slice(0, 40),
         yasqe: { value: example.query },
         requestConfig: { endpoint: config.endpoint, method: "POST" }
       }));
