@@ -110,8 +110,10 @@ def test_format_parameter_wins_over_accept(http):
 
 def test_an_unavailable_format_is_406_listing_what_is(http):
     response = http.get("/queries/taken-provincie", headers={"Accept": "image/png"})
-    assert response.status_code == 406 and response.json()["ok"] is False
-    assert "text/csv" in response.json()["error"]
+    assert response.status_code == 406 and response.mimetype == "text/plain"
+    assert "text/csv" in response.text
+    as_json = http.get("/queries/taken-provincie", params={"handeling": "nope"}, headers={"Accept": "application/json"})
+    assert as_json.status_code == 400 and as_json.json()["ok"] is False and "handeling" in as_json.json()["error"]
 
 
 def test_construct_answers_as_turtle_and_json_ld(http):

@@ -270,10 +270,14 @@ def test_paths_that_are_no_iri_are_404_not_500(http, path):
     assert response.json()["ok"] is False
 
 
-def test_unknown_resource_for_machines_is_the_json_error_shape(http):
+def test_unknown_resource_for_machines_is_the_error_shape_they_ask_for(http):
+    # One error shape by Accept: an RDF client gets the message as text, a JSON client JSON.
     response = http.get("/doc/provincie/drent", headers={"Accept": "text/turtle"})
-    assert response.status_code == 404
-    assert response.json() == {"ok": False, "error": response.json()["error"], "status": 404}
+    assert response.status_code == 404 and response.mimetype == "text/plain"
+    assert "https://w3id.org/kennisgraaf/id/provincie/drent" in response.text
+    as_json = http.get("/doc/provincie/drent", headers={"Accept": "application/json"})
+    assert as_json.status_code == 404
+    assert as_json.json() == {"ok": False, "error": response.text.strip(), "status": 404}
 
 
 # -- home page -----------------------------------------------------------------------------------
@@ -285,12 +289,20 @@ def test_home_links_to_everything_a_newcomer_needs(http):
 
 
 def test_home_counts_per_class_and_per_graph(http, kg, built):
-    page = soup(http.get("/"))
-    counts = {row.th.a["href"]: [int(td.get_text()) for td in row.select("td")]
+    page = soup(http.get("/"))  # Dutch: 13.277 with a dot for thousands; "–*" for inferred-only classes
+
+    def number(text: str) -> int:
+        text = text.strip()
+        return 0 if text.endswith("*") else int(text.replace(".", ""))
+
+    counts = {row.th.a["href"]: [number(td.get_text()) for td in row.select("td")]
               for row in page.select("#classes tbody tr")}
     documents = kg.select("SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a kg:Document }")[0]["n"]
-    assert counts["/def#Document"][1] == int(documents)
-    graphs = {row.th.get_text(strip=True): int(row.td.get_text()) for row in page.select("#graphs tbody tr")}
+    assert counts["/def#Document"] == [0, int(documents)]  # documents are stated as letters and memos
+    assert "kg:Letter" in page.select_one("#classes p.hint").get_text()
+    # What the documents are about first; the build's quote locations last.
+    assert list(counts)[-1] == "/def#QuoteLocation"
+    graphs = {row.th.get_text(strip=True): number(row.td.get_text()) for row in page.select("#graphs tbody tr")}
     assert graphs == built.meta["triples"]
 
 

@@ -329,7 +329,9 @@ _TEXT = {"type": "string"}
 def _responses(media_types: list[str], ok_schema: dict[str, Any]) -> dict[str, Any]:
     other = {SPARQL_JSON: {"type": "object"}, JSON_LD: {"type": ["array", "object"]}}
     ok = {mt: {"schema": ok_schema if mt == JSON else other.get(mt, _TEXT)} for mt in media_types}
-    error = {"content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}, HTML: {"schema": _TEXT}}}
+    # Errors come in the shape the client asks for: JSON, an HTML page, or the message as plain text.
+    error = {"content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}, HTML: {"schema": _TEXT},
+                         "text/plain": {"schema": _TEXT}}}
     return {
         "200": {"description": "The results / de resultaten", "content": ok},
         "400": {"description": "A parameter that cannot be used, named in the message", **error},
