@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, request
+from flask import Flask, Response, request
 from werkzeug.datastructures import LanguageAccept
 
 LANGUAGES = ("nl", "en")
@@ -60,6 +60,17 @@ def template_globals() -> dict[str, Any]:
             "bytesize": lambda size: format_bytes(size, lang)}
 
 
+def remember_language(response: Response) -> Response:
+    """A language chosen with ``?lang=`` sticks (cookie) on every page of the site, not only where chosen."""
+    chosen = request.args.get("lang")
+    if chosen in ("nl", "en"):
+        response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax")
+    if response.mimetype == "text/html":
+        response.vary.update(("Accept", "Accept-Language", "Cookie"))
+    return response
+
+
 def init_app(app: Flask) -> None:
-    """Give every template of the app the language globals."""
+    """Give every template of the app the language globals; remember a chosen language."""
     app.context_processor(template_globals)
+    app.after_request(remember_language)

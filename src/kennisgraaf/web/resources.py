@@ -65,16 +65,6 @@ def _labeller() -> Labeller:
 
 
 
-@bp.after_request
-def _remember_language(response: Response) -> Response:
-    chosen = request.args.get("lang")
-    if chosen in ("nl", "en"):
-        response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax")
-    if response.mimetype == HTML:
-        response.vary.update(("Accept", "Accept-Language", "Cookie"))
-    return response
-
-
 # What a page is served as: HTML when the client states no preference, else the best for Accept.
 PAGE_TYPES = (HTML, *(f.media_type for f in RESOURCE_FORMATS))
 
