@@ -55,8 +55,9 @@ def test_why_html_shows_the_tree_in_the_readers_language(http):
     assert top.select_one(".rule-name").get_text() == "cax-sco"
     assert "subclass" in top.select_one(".rule").get_text()
     assert len(top.select("ul.premises > li.asserted")) == 2
-    nl = BeautifulSoup(http.get("/why", params=LETTER_IS_DOCUMENT, headers={"Accept": "text/html"}).text,
-                       "html.parser")
+    # A chosen language sticks (cookie), so going back to Dutch is a choice too.
+    again = http.get("/why", params={**LETTER_IS_DOCUMENT, "lang": "nl"}, headers={"Accept": "text/html"})
+    nl = BeautifulSoup(again.text, "html.parser")
     assert nl.h1.get_text() == "Waarom geldt dit?"
 
 
