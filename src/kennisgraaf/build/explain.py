@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kennisgraaf.build.canonical import to_ox
@@ -245,8 +245,7 @@ def explain(asserted: Graph, inferred: Graph, own_prefixes: Iterable[str]) -> Ex
 # -- the cache file --------------------------------------------------------------------------
 
 KG_QUOTE = "def#quote"
-LABELS = (RDFS.label, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
-          URIRef("http://www.w3.org/2004/02/skos/core#altLabel"))
+LABELS = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 MAX_QUOTES = 3
 
 

@@ -16,9 +16,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from kennisgraaf.vocab import SH
+from kennisgraaf.vocab import DCTERMS, SH
 
-DCTERMS = "http://purl.org/dc/terms/"
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
 CHARACTERISTICS = (OWL.SymmetricProperty, OWL.TransitiveProperty, OWL.FunctionalProperty,
                    OWL.InverseFunctionalProperty)
@@ -224,14 +223,13 @@ def document_ontology(ontology: Graph, shapes: Graph, base: str, lang: str) -> O
     onto = next((s for s in g.subjects(RDF.type, OWL.Ontology) if str(s) == base + "def"), None)
     meta = []
     if onto is not None:
-        for prop in (OWL.versionInfo, URIRef(DCTERMS + "license"), URIRef(DCTERMS + "creator"),
-                     URIRef(DCTERMS + "created"), URIRef(DCTERMS + "modified")):
+        for prop in (OWL.versionInfo, DCTERMS.license, DCTERMS.creator, DCTERMS.created, DCTERMS.modified):
             for value in g.objects(onto, prop):
                 meta.append((docs.link(prop).label, str(value)))
     return OntologyDoc(
         iri=base + "def",
-        title=_text(g, onto, URIRef(DCTERMS + "title"), lang) if onto is not None else "",
-        description=_text(g, onto, URIRef(DCTERMS + "description"), lang) if onto is not None else "",
+        title=_text(g, onto, DCTERMS.title, lang) if onto is not None else "",
+        description=_text(g, onto, DCTERMS.description, lang) if onto is not None else "",
         metadata=meta,
         classes=sorted(classes, key=lambda t: t.anchor.lower()),
         properties=sorted(properties, key=lambda t: t.anchor.lower()),

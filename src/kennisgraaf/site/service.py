@@ -15,11 +15,13 @@ import pyoxigraph as ox
 
 from kennisgraaf.config import Settings
 from kennisgraaf.sparql import mediatypes
+from kennisgraaf.vocab import RDF, RDFS, XSD
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+RDF_TYPE = ox.NamedNode(RDF.type)
+RDFS_COMMENT = ox.NamedNode(RDFS.comment)
+XSD_INTEGER = ox.NamedNode(XSD.integer)
 FORMATS = "http://www.w3.org/ns/formats/"
 FORMAT_IRIS = {
     mediatypes.SPARQL_JSON: "SPARQL_Results_JSON",
@@ -95,4 +97,4 @@ def description(endpoint: str, default_triples: int, graphs: Mapping[str, int],
 
 
 def _integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    return ox.Literal(str(value), datatype=XSD_INTEGER)

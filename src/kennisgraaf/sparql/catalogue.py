@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kennisgraaf import vocab
 from kennisgraaf.sparql.lexer import SCHEME
 from kennisgraaf.vocab import UriStrategy
 
@@ -26,8 +27,10 @@ HEADER = "#+"
 ANY = "*"
 RESERVED = frozenset({"format", "asserted"})
 TYPES = ("iri", "literal", "enum")
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+# Plain strings: datatypes are compared with, and looked up by, the strings of the .rq headers (an
+# rdflib URIRef never equals a str).
+XSD = str(vocab.XSD)
+RDF_LANG_STRING = str(vocab.RDF.langString)
 MAX_LITERAL = 500
 LEXICAL = {
     XSD + "string": re.compile(r"(?s).*"),
