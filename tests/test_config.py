@@ -41,11 +41,12 @@ def test_wrong_type_and_unknown_names_are_refused(tmp_path: Path):
 CONSTRUCTOR_DEFAULTS = [
     (GuardedStore, {"result_limit": "result_limit", "timeout": "query_timeout", "max_in_flight": "max_in_flight"}),
     (EmbeddedStore, {"result_limit": "result_limit", "timeout": "query_timeout", "workers": "workers",
-                     "max_in_flight": "max_in_flight", "memory_mb": "worker_memory_mb"}),
+                     "max_in_flight": "max_in_flight", "memory_mb": "worker_memory_mb",
+                     "result_bytes": "max_result_bytes"}),
     (RemoteStore, {"result_limit": "result_limit", "timeout": "query_timeout", "max_in_flight": "max_in_flight"}),
     (WorkerPool, {"warm": "workers", "limit": "max_in_flight"}),
     (WorkerSpec, {"memory_mb": "worker_memory_mb"}),
-    (Job, {"timeout": "query_timeout"}),
+    (Job, {"timeout": "query_timeout", "result_bytes": "max_result_bytes"}),
     (Limits, {"max_bytes": "max_query_bytes", "max_depth": "max_nesting"}),
 ]
 
@@ -140,6 +141,18 @@ def test_validate_root_works_before_and_after_the_command(working_copy: Path, af
     result = CliRunner().invoke(cli.main, args)
     assert result.exit_code == 2, result.output
     assert f"{broken}:" in result.output
+
+
+def test_a_flag_after_the_command_overrides_a_bad_environment_value(working_copy: Path, monkeypatch):
+    monkeypatch.setenv("KENNISGRAAF_ROOT", "/no/such/folder")
+    monkeypatch.setenv("KENNISGRAAF_PORT", "not-a-number")
+    monkeypatch.setenv("KENNISGRAAF_CACHE_DIR", str(working_copy / "cache"))
+    result = CliRunner().invoke(cli.main, ["queries", "--root", str(working_copy)])
+    assert result.exit_code == 2 and "port" in result.output  # the environment's bad port still counts
+    monkeypatch.delenv("KENNISGRAAF_PORT")
+    result = CliRunner().invoke(cli.main, ["queries", "--root", str(working_copy)])
+    assert result.exit_code == 0, result.output
+    assert "taken-provincie" in result.output
 
 
 def test_a_root_that_is_not_a_folder_is_unusable_input(tmp_path: Path):

@@ -41,14 +41,18 @@ class InvalidContent(click.ClickException):
     exit_code = 1
 
 
-def _settings(ctx: click.Context) -> Settings:
-    return ctx.obj["settings"]
-
-
-# Settings flags are made from the settings table (kennisgraaf.config): each flag records its value,
-# and the settings are resolved again (defaults < kennisgraaf.toml < environment < flags), so a
-# global flag may come before or after the command name.
+# Settings flags are made from the settings table (kennisgraaf.config): each flag only records its
+# value; the settings are resolved (defaults < kennisgraaf.toml < environment < flags) when a command
+# first asks for them, after every flag before and after the command name has been read.
 _GIVEN = "kennisgraaf.given"
+
+
+def _settings(ctx: click.Context) -> Settings:
+    """The settings of this run, resolved once (see above)."""
+    obj = ctx.ensure_object(dict)
+    if "settings" not in obj:
+        obj["settings"] = _resolve(setting_overrides(ctx))
+    return obj["settings"]
 
 
 def setting_overrides(ctx: click.Context) -> dict[str, object]:
@@ -70,8 +74,6 @@ def _record(ctx: click.Context, param: click.Parameter, value: object) -> None:
     if value is None or param.name is None:
         return
     setting_overrides(ctx)[param.name] = str(value) if isinstance(value, Path) else value
-    if ctx.obj is not None:  # a command's flag: the group has resolved the settings already
-        ctx.obj["settings"] = _resolve(setting_overrides(ctx))
 
 
 def setting_options(command: str, table: tuple[Setting, ...] = SETTINGS) -> list[click.Option]:
@@ -125,7 +127,7 @@ def main(ctx: click.Context) -> None:
     Without a command, `kennisgraaf` runs `kennisgraaf serve`. The global options (--root,
     --base-iri, --cache-dir) may also follow the command.
     """
-    ctx.obj = {"settings": _resolve(setting_overrides(ctx))}
+    ctx.ensure_object(dict)
     if ctx.invoked_subcommand is None:  # `kennisgraaf` alone serves, as `datasette` does
         ctx.invoke(serve)
 
