@@ -11,8 +11,11 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph
 
 from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.build.explain import Explanations, explain
+from kennisgraaf.build.inference import closure
 from kennisgraaf.vocab import GRAPH_INFERRED
 
 BASE = "https://w3id.org/kennisgraaf/"
@@ -196,3 +199,45 @@ def test_every_derivation_rests_on_triples_in_the_dataset(explanations, quads):
         return ok
 
     assert all(grounded(t, frozenset()) for t in derived)
+
+
+# -- the chainer against owlrl on small graphs: rules the ontology does not use yet, and a gap ------
+
+SMALL = """
+@prefix : <https://w3id.org/kennisgraaf/id/> .
+@prefix kg: <https://w3id.org/kennisgraaf/def#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+kg:A owl:equivalentClass kg:B .
+kg:p owl:equivalentProperty kg:q .
+kg:r owl:inverseOf kg:s .
+:x a kg:B ; kg:q :y ; kg:s :z .
+"""
+
+GAP = SMALL + """
+kg:C owl:equivalentClass [ a owl:Restriction ; owl:onProperty kg:q ; owl:hasValue :y ] .
+"""
+
+
+def _small(text: str) -> tuple[Graph, Explanations]:
+    graph = Graph().parse(data=text, format="turtle")
+    inferred = closure(graph, (BASE,))
+    return inferred, explain(graph, inferred, (BASE,))
+
+
+def test_equivalence_and_second_inverse_rules_match_owlrl():
+    inferred, found = _small(SMALL)
+    assert found.missing == [] and found.extra == []
+    rules = {(str(s), str(p), str(o)): found.steps[(s, p, o)].rule for s, p, o in inferred}
+    assert rules[(ID + "x", RDF_TYPE, KG + "A")] == "cax-eqc2"
+    assert rules[(ID + "x", KG + "p", ID + "y")] == "prp-eqp2"
+    assert rules[(ID + "z", KG + "r", ID + "x")] == "prp-inv2"
+    assert rules[(KG + "A", RDFS + "subClassOf", KG + "B")] == "scm-eqc1"
+
+
+def test_a_rule_the_chainer_does_not_know_is_reported_not_hidden():
+    inferred, found = _small(GAP)
+    # owlrl types :x as a kg:C by cls-hv2 (hasValue), which this chainer does not implement.
+    gap = [t for t in found.missing if str(t[2]) == KG + "C"]
+    assert [(str(s), str(p)) for s, p, _ in gap] == [(ID + "x", RDF_TYPE)]
+    assert all(t in inferred for t in found.missing)
