@@ -138,14 +138,16 @@ def test_a11_mijn_jeugd_continue_and_await_the_evaluation(kg) -> None:
 
 def test_a11_wet_op_de_jeugdzorg_is_a_statutory_task(kg) -> None:
     rows = kg.select(BASE + f"""
-        SELECT ?law ?bwb ?responsible ?task ?quote WHERE {{
+        SELECT ?law ?bwb ?responsible ?layer ?task ?quote WHERE {{
           ?r a kg:LegalResponsibility ; kg:statedIn {DOC} ; kg:assignedBy ?law ; kg:responsible ?responsible ;
-             kg:task/skos:prefLabel ?task ; kg:quote ?quote .
+             kg:responsibleLayer ?layer ; kg:task/skos:prefLabel ?task ; kg:quote ?quote .
           FILTER(lang(?task) = "nl" && CONTAINS(STR(?quote), "wettelijke taak"))
           ?law kg:bwbId ?bwb .
         }}""")
-    assert [(r["law"], r["bwb"], r["responsible"], r["task"]) for r in rows] == [
-        (ID + "wet/wet-op-de-jeugdzorg", "BWBR0016637", ID + "bestuurslaag/provincie",
+    # 'De provincie Drenthe heeft meerwaarde gegeven aan deze uitvoering': the province of Drenthe,
+    # and through its kg:layer the provincial layer (one way to the responsible party, issue 16).
+    assert [(r["law"], r["bwb"], r["responsible"], r["layer"], r["task"]) for r in rows] == [
+        (ID + "wet/wet-op-de-jeugdzorg", "BWBR0016637", ID + "provincie/drenthe", ID + "bestuurslaag/provincie",
          "uitvoering van de Wet op de jeugdzorg"),
     ]
 
