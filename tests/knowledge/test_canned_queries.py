@@ -237,6 +237,15 @@ def test_article_13_makes_the_provincial_bodies_responsible(run):
     assert {"wmo", "jeugdwet"} <= tails(municipal, "wet")
 
 
+def test_the_wet_op_de_jeugdzorg_responsibility_of_drenthe_is_found_by_its_layer(run):
+    """'Uitvoering van de Wet op de jeugdzorg is een wettelijke taak' (001): once the layer concept itself,
+    which the query's path kg:responsible/kg:bodyOf?/kg:layer could not reach; now the province of Drenthe
+    (issue 16, one way to the responsible party)."""
+    rows = run("wettelijke-verantwoordelijkheden", wet="id/wet/wet-op-de-jeugdzorg",
+               bestuurslaag="id/bestuurslaag/provincie")
+    assert ("drenthe-2010-pns", "drenthe") in {(tail(r["document"]), tail(r["verantwoordelijke"])) for r in rows}
+
+
 # -- metadata and organisations (A01, A05, B02, B15, B23) --------------------------------------
 
 
