@@ -67,7 +67,7 @@ def _select(text: str) -> list[dict[str, str]]:
     try:
         rows = parse_json_rows(_ctx().store.query(text, accept=SPARQL_JSON))[1]
     except StoreError as exc:
-        raise UserError(exc.message, exc.status) from None
+        raise UserError(exc.message, exc.status, exc.headers) from None
     return [{name: term.value for name, term in row.items()} for row in rows]
 
 
@@ -78,7 +78,7 @@ def options(query: CannedQuery) -> dict[str, list[tuple[str, str]]]:
     for param in query.parameters:
         if param.type == "iri" and param.cls:
             if param.cls not in cache:
-                rows = _select(catalogue.options_query(param))
+                rows = catalogue.options(param, _select)
                 cache[param.cls] = [(catalogue.relative(r["value"]), r.get("label") or catalogue.relative(r["value"]))
                                     for r in rows]
             found[param.name] = cache[param.cls]
