@@ -219,7 +219,12 @@ def serve(ctx: click.Context, **options: object) -> None:
     if settings.threads <= settings.max_in_flight:
         click.echo(f"warning: threads ({settings.threads}) <= max_in_flight ({settings.max_in_flight}): requests "
                    "past the cap wait in the server's queue instead of getting 503", err=True)
-    app = create_app(settings, dataset=_built(ctx))
+    from kennisgraaf.store.credentials import CredentialsError
+
+    try:
+        app = create_app(settings, dataset=_built(ctx))
+    except CredentialsError as exc:
+        raise UsageProblem(str(exc)) from None
     store = app.extensions["kennisgraaf"].store
     warm_up = getattr(store, "warm_up", None)
     if warm_up is not None:
@@ -233,24 +238,43 @@ def serve(ctx: click.Context, **options: object) -> None:
 
 @main.command()
 @click.option("--into", "into", default=None,
-              help="Graph Store Protocol URL of the store, e.g. http://127.0.0.1:7878/store for Oxigraph "
-                   "(env KENNISGRAAF_STORE_UPDATE).")
+              help="Graph Store Protocol URL of the store, e.g. http://127.0.0.1:7878/store for Oxigraph or "
+                   "http://127.0.0.1:8890/sparql-graph-crud-auth for Virtuoso (env KENNISGRAAF_STORE_UPDATE).")
+@click.option("--default-graph", "default_graph", type=click.Choice(["auto", "yes", "no"]), default=None,
+              help="Also put the union into the store's default graph: auto (when the store accepts it), yes "
+                   "(a refusal is an error) or no (env KENNISGRAAF_STORE_DEFAULT_GRAPH, default auto).")
 @click.pass_context
-def load(ctx: click.Context, into: str | None) -> None:
+def load(ctx: click.Context, into: str | None, default_graph: str | None) -> None:
     """Put the built dataset, with its named graphs, into a SPARQL store (Graph Store Protocol PUT).
 
-    Every named graph is replaced; the full union also goes into the store's default graph and,
-    with the asserted union, into graph/union and graph/asserted. Then point
-    `kennisgraaf serve --store <query URL>` at the store.
+    Every named graph is replaced, and graph/asserted and graph/union hold the two unions; the
+    full union also goes into the store's default graph where the store accepts one. Progress
+    per graph on stderr. Credentials come from the settings store_update_user,
+    store_update_password, store_update_auth (basic or digest), store_update_token and
+    store_update_headers, each falling back to its store_* setting: in kennisgraaf.toml or the
+    environment, never on the command line. Then point `kennisgraaf serve --store <query URL>`
+    at the store.
     """
-    from kennisgraaf.store.base import StoreError
-    from kennisgraaf.store.remote import load_into
+    from kennisgraaf.store.credentials import CredentialsError, credentials_for
+    from kennisgraaf.store.remote import LoadStopped, load_into
 
-    url = into or _settings(ctx).store_update
+    settings = _settings(ctx)
+    url = into or settings.store_update
     if not url:
         raise UsageProblem("give the store's Graph Store Protocol URL with --into (or KENNISGRAAF_STORE_UPDATE)")
+    mode = default_graph or settings.store_default_graph
+    if mode not in ("auto", "yes", "no"):
+        raise UsageProblem(f"setting 'store_default_graph': {mode!r} is not one of auto, yes, no")
     try:
-        loaded = load_into(url, _built(ctx), progress=lambda line: click.echo(line, err=True))
-    except StoreError as exc:
-        raise UsageProblem(exc.message) from None
-    click.echo(f"loaded {sum(loaded.values())} triples in {len(loaded)} graphs into {url}")
+        url, credentials = credentials_for(settings, url, update=True)
+    except CredentialsError as exc:
+        raise UsageProblem(str(exc)) from None
+    try:
+        report = load_into(url, _built(ctx), credentials=credentials, default_graph=mode,  # type: ignore[arg-type]
+                           progress=lambda line: click.echo(line, err=True))
+    except LoadStopped as exc:
+        done = exc.report.loaded()
+        raise UsageProblem(f"{exc.message} (loaded before stopping: {len(done)} graphs)") from None
+    if not report.complete:
+        raise UsageProblem(report.summary() + ". Run load again to retry: each PUT replaces its graph.")
+    click.echo(report.summary())

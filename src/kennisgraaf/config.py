@@ -44,7 +44,29 @@ SETTINGS: tuple[Setting, ...] = (
             "Address-space limit of each query worker process in MB (a query past it stops that worker); 0: none."),
     Setting("store", str, "", "URL of a remote SPARQL 1.1 query endpoint to use instead of the embedded store."),
     Setting("store_update", str, "", "Graph Store Protocol URL of the remote store (for `load`)."),
+    Setting("store_auth", str, "",
+            "How credentials go to the remote store's query URL: basic, digest or bearer "
+            "(default: basic with a user, bearer with a token)."),
+    Setting("store_user", str, "", "User name for the remote store's query URL."),
+    Setting("store_password", str, "",
+            "Password for the remote store's query URL, from kennisgraaf.toml or the environment (never printed)."),
+    Setting("store_token", str, "", "Bearer token for the remote store's query URL (never printed)."),
+    Setting("store_headers", str, "",
+            "Extra request headers for the remote store's query URL, one 'Name: value' per line "
+            "(e.g. an API key; values are never printed)."),
+    Setting("store_update_auth", str, "", "As store_auth, for `load` (empty: store_auth)."),
+    Setting("store_update_user", str, "", "As store_user, for `load` (empty: store_user)."),
+    Setting("store_update_password", str, "", "As store_password, for `load` (empty: store_password)."),
+    Setting("store_update_token", str, "", "As store_token, for `load` (empty: store_token)."),
+    Setting("store_update_headers", str, "", "As store_headers, for `load` (empty: store_headers)."),
+    Setting("store_default_graph", str, "auto",
+            "Whether `load` also puts the union into the store's default graph: auto (when the store accepts "
+            "it), yes (a refusal is an error) or no."),
 )
+
+# Settings whose values are secrets: never shown (repr, messages, logs, /health).
+SECRET_SETTINGS = frozenset({"store_password", "store_token", "store_headers", "store_update_password",
+                             "store_update_token", "store_update_headers"})
 
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -68,6 +90,17 @@ class Settings:
     worker_memory_mb: int = 2048
     store: str = ""
     store_update: str = ""
+    store_auth: str = ""
+    store_user: str = ""
+    store_password: str = field(default="", repr=False)
+    store_token: str = field(default="", repr=False)
+    store_headers: str = field(default="", repr=False)
+    store_update_auth: str = ""
+    store_update_user: str = ""
+    store_update_password: str = field(default="", repr=False)
+    store_update_token: str = field(default="", repr=False)
+    store_update_headers: str = field(default="", repr=False)
+    store_default_graph: str = "auto"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:

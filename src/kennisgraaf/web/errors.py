@@ -57,9 +57,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(StoreError)
     def handle_store_error(exc: StoreError) -> Response:
-        # A busy or slow store is the client's to retry (503/504); anything else is our fault (500).
-        # The SPARQL blueprint has its own handler: there a store error is usually the query's fault.
-        if exc.status in (503, 504):
+        # A busy, slow, unreachable or refusing store (503/504/502) is said as such, as /sparql says it;
+        # anything else is our fault (500). The SPARQL blueprint has its own handler: there a store
+        # error is usually the query's fault. Remote-store messages carry no credentials (Redactor).
+        if exc.status in (502, 503, 504):
+            app.logger.warning("store: %s", exc.message)
             return error_response(exc.message, exc.status, exc.headers)
         app.logger.error("query failed: %s", exc.message)
         return error_response("internal error: a query failed", 500)
