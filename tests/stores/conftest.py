@@ -27,6 +27,7 @@ from kennisgraaf.web import create_app
 READ_USER, READ_PASSWORD = "kgread", "rd-Pw-5f1c9e"
 LOAD_USER, LOAD_PASSWORD = "kgload", "ld-Pw-0b7d42"
 STORE_TIME_LIMIT = 3  # Virtuoso's MaxQueryExecutionTime in these tests (s)
+STORE_ROW_LIMIT = 20000  # Virtuoso's ResultSetMaxRows: above every answer the tests compare
 
 LOAD_ENV = {"KENNISGRAAF_STORE_UPDATE_USER": LOAD_USER, "KENNISGRAAF_STORE_UPDATE_PASSWORD": LOAD_PASSWORD,
             "KENNISGRAAF_STORE_UPDATE_AUTH": "digest"}
@@ -43,7 +44,8 @@ def run_cli(settings: Settings, *args: str, env: Mapping[str, str] | None = None
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     """A real Virtuoso for the session, with a loading account and a read-only account (Digest)."""
-    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"), execution_time=STORE_TIME_LIMIT)
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"), execution_time=STORE_TIME_LIMIT,
+                            result_rows=STORE_ROW_LIMIT)
     try:
         server.create_user(LOAD_USER, LOAD_PASSWORD, update=True)
         server.create_user(READ_USER, READ_PASSWORD)

@@ -19,7 +19,15 @@ from flask import Flask
 from rdflib.compare import isomorphic
 from requests.auth import HTTPDigestAuth
 from stores.compare import Answer, canned_cases, case_id, is_graph_query
-from stores.conftest import LOAD_ENV, LOAD_PASSWORD, LOAD_USER, READ_PASSWORD, STORE_TIME_LIMIT, run_cli
+from stores.conftest import (
+    LOAD_ENV,
+    LOAD_PASSWORD,
+    LOAD_USER,
+    READ_PASSWORD,
+    STORE_ROW_LIMIT,
+    STORE_TIME_LIMIT,
+    run_cli,
+)
 from stores.virtuoso import Virtuoso, free_port
 
 from kennisgraaf.build.dataset import BuiltDataset
@@ -179,6 +187,15 @@ def test_blank_nodes_come_back_as_blank_nodes(accept: str, virtuoso_store: Guard
     parsed = ox.parse_query_results(result.body, format=ox.QueryResultsFormat.from_media_type(accept))
     solutions = list(parsed)
     assert len(solutions) == 3 and all(isinstance(row["x"], ox.BlankNode) for row in solutions)
+
+
+def test_a_result_virtuoso_cuts_at_its_row_limit_is_marked_truncated(virtuoso_app: Flask) -> None:
+    query = "SELECT ?d ?s { ?d a kg:Document . ?s ?p ?o }"  # 6 × 13 000 rows
+    response = virtuoso_app.test_client().get("/sparql", query_string={"query": query},
+                                              headers={"Accept": "text/csv"})
+    assert response.status_code == 200
+    assert len(response.get_data(as_text=True).splitlines()) == STORE_ROW_LIMIT + 1
+    assert response.headers["X-Result-Truncated"] == "true"
 
 
 PAGES = ["/", "/queries", "/openapi.json", "/def", "/.well-known/void", "/id/provincie/drenthe",

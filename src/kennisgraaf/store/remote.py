@@ -18,6 +18,8 @@ query at its own limit (Virtuoso ``SR171``, its cost estimate, or incomplete "an
 → 504; the store cannot be reached → 503 with ``Retry-After``; the store refuses our credentials →
 502 saying so; the store refuses the query → its status (400 …) with its message; anything else
 from the store → 502. Every message goes through :class:`~kennisgraaf.store.credentials.Redactor`.
+A result Virtuoso cut at its ``ResultSetMaxRows`` (it says so in ``X-SPARQL-MaxRows``) is marked
+truncated, as ours are.
 
 Deviations tolerated on read: Virtuoso writes blank nodes in SPARQL JSON as ``nodeID://b123``,
 which is no blank node label; the prefix is dropped as the results stream in.
@@ -25,6 +27,7 @@ which is no blank node label; the prefix is dropped as the results stream in.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import time
@@ -102,7 +105,11 @@ class RemoteStore(GuardedStore):
                                  f"results ({response.headers.get('X-SQL-Message', '').strip()}).", 504)
             response.raw.decode_content = True
             try:
-                return self._read(plan, response, lambda: time.monotonic() > deadline)
+                result = self._read(plan, response, lambda: time.monotonic() > deadline)
+                if "X-SPARQL-MaxRows" in response.headers and not result.truncated:
+                    # Virtuoso reached its ResultSetMaxRows: the answer may be cut; say so, as we do.
+                    result = dataclasses.replace(result, truncated=True)
+                return result
             except requests.RequestException as exc:
                 if isinstance(exc, requests.Timeout) or time.monotonic() > deadline:
                     raise self.timeout_error(timeout) from None
