@@ -38,6 +38,14 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.obj["settings"]
 
 
+def _warn_userinfo(url: str | None, option: str) -> None:
+    """A password in a URL on the command line is visible to every user of the machine (ps): say so."""
+    if url and "@" in url.split("//", 1)[-1].split("/", 1)[0]:
+        click.echo(f"warning: {option} holds credentials, which other users of this machine can see in the process "
+                   "list; set them in kennisgraaf.toml or KENNISGRAAF_STORE_USER / _PASSWORD instead "
+                   "(docs/stores.md)", err=True)
+
+
 def _built(ctx: click.Context):
     try:
         return load_or_build(_settings(ctx))
@@ -215,6 +223,7 @@ def serve(ctx: click.Context, **options: object) -> None:
     from kennisgraaf.web import create_app, server
 
     settings = _settings(ctx).replace(**options)
+    _warn_userinfo(options.get("store"), "--store")  # type: ignore[arg-type]
     ctx.obj["settings"] = settings  # the dataset is built for this base IRI
     if settings.threads <= settings.max_in_flight:
         click.echo(f"warning: threads ({settings.threads}) <= max_in_flight ({settings.max_in_flight}): requests "
@@ -259,6 +268,7 @@ def load(ctx: click.Context, into: str | None, default_graph: str | None) -> Non
     from kennisgraaf.store.remote import LoadStopped, load_into
 
     settings = _settings(ctx)
+    _warn_userinfo(into, "--into")
     url = into or settings.store_update
     if not url:
         raise UsageProblem("give the store's Graph Store Protocol URL with --into (or KENNISGRAAF_STORE_UPDATE)")
