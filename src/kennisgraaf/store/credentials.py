@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, quote_plus, unquote, urlsplit, urlunsplit
 
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
@@ -155,7 +155,7 @@ class Redactor:
         forms = set()
         for secret in secrets:
             if secret:
-                forms |= {secret, quote(secret, safe=""), quote(secret)}
+                forms |= {secret, quote(secret, safe=""), quote(secret), quote_plus(secret)}
         # Longest first, so that a secret containing another is replaced whole.
         self.forms = sorted(forms, key=len, reverse=True)
 

@@ -208,26 +208,24 @@ class BlankNodeFix:
 
     def __init__(self, raw: IO[bytes]) -> None:
         self.raw = raw
-        self.pending = b""
+        self.pending = b""  # read, not yet fixed for certain (may hold the start of a match)
+        self.ready = b""  # fixed
         self.done = False
 
     def read(self, size: int = -1) -> bytes:
-        while not self.done and (size < 0 or len(self.pending) < size + self._HOLD):
-            chunk = self.raw.read(65536 if size < 0 else max(size, 65536))
+        while not self.done and (size < 0 or len(self.ready) < size):
+            chunk = self.raw.read(65536)
             if not chunk:
                 self.done = True
-                break
-            self.pending += chunk
-        fixed = self._PATTERN.sub(rb"\1", self.pending)
-        if self.done:
-            out, self.pending = fixed, b""
+            self.pending = self._PATTERN.sub(rb"\1", self.pending + chunk)
+            # Keep back a tail that may hold the start of a match; what is before it is final.
+            cut = len(self.pending) if self.done else max(0, len(self.pending) - self._HOLD)
+            self.ready += self.pending[:cut]
+            self.pending = self.pending[cut:]
+        if size < 0:
+            out, self.ready = self.ready, b""
         else:
-            # Keep a tail that may hold the start of a match; the fixed prefix is final.
-            cut = max(0, len(fixed) - self._HOLD)
-            out, self.pending = fixed[:cut], fixed[cut:]
-        if 0 <= size < len(out):
-            self.pending = out[size:] + self.pending
-            out = out[:size]
+            out, self.ready = self.ready[:size], self.ready[size:]
         return out
 
 
