@@ -252,8 +252,11 @@ def serve(ctx: click.Context, **options: object) -> None:
 @click.option("--default-graph", "default_graph", type=click.Choice(["auto", "yes", "no"]), default=None,
               help="Also put the union into the store's default graph: auto (when the store accepts it), yes "
                    "(a refusal is an error) or no (env KENNISGRAAF_STORE_DEFAULT_GRAPH, default auto).")
+@click.option("--graph", "graphs", multiple=True, metavar="NAME",
+              help="Load only this graph (its last path segment: reference, union, default, …); repeat it. "
+                   "To finish a partial load, as the report of a failed load suggests.")
 @click.pass_context
-def load(ctx: click.Context, into: str | None, default_graph: str | None) -> None:
+def load(ctx: click.Context, into: str | None, default_graph: str | None, graphs: tuple[str, ...]) -> None:
     """Put the built dataset, with its named graphs, into a SPARQL store (Graph Store Protocol PUT).
 
     Every named graph is replaced, and graph/asserted and graph/union hold the two unions; the
@@ -265,7 +268,7 @@ def load(ctx: click.Context, into: str | None, default_graph: str | None) -> Non
     at the store.
     """
     from kennisgraaf.store.credentials import CredentialsError, credentials_for
-    from kennisgraaf.store.remote import LoadStopped, load_into
+    from kennisgraaf.store.remote import LoadStopped, graph_names, load_into
 
     settings = _settings(ctx)
     _warn_userinfo(into, "--into")
@@ -279,12 +282,21 @@ def load(ctx: click.Context, into: str | None, default_graph: str | None) -> Non
         url, credentials = credentials_for(settings, url, update=True)
     except CredentialsError as exc:
         raise UsageProblem(str(exc)) from None
+    dataset = _built(ctx)
+    only = None
+    if graphs:
+        known = graph_names(dataset)
+        unknown = [name for name in graphs if name not in known]
+        if unknown:
+            raise UsageProblem(f"no graph {', '.join(unknown)}; the graphs are: {', '.join(known)}")
+        only = {known[name] for name in graphs}
     try:
-        report = load_into(url, _built(ctx), credentials=credentials, default_graph=mode,  # type: ignore[arg-type]
-                           progress=lambda line: click.echo(line, err=True))
+        report = load_into(url, dataset, credentials=credentials, default_graph=mode,  # type: ignore[arg-type]
+                           only=only, progress=lambda line: click.echo(line, err=True))
     except LoadStopped as exc:
         done = exc.report.loaded()
         raise UsageProblem(f"{exc.message} (loaded before stopping: {len(done)} graphs)") from None
     if not report.complete:
-        raise UsageProblem(report.summary() + ". Run load again to retry: each PUT replaces its graph.")
+        raise UsageProblem(f"{report.summary()}. Run load again to retry them (each PUT replaces its graph): "
+                           f"kennisgraaf load {report.retry_options()}")
     click.echo(report.summary())

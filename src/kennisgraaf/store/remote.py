@@ -355,6 +355,10 @@ class LoadReport:
             text += f"; {len(self.failed())} graphs not loaded: " + ", ".join(g.name for g in self.failed())
         return text
 
+    def retry_options(self) -> str:
+        """``--graph`` options that load just the graphs that failed."""
+        return " ".join(f"--graph {(g.graph or '/default').rsplit('/', 1)[-1]}" for g in self.failed())
+
 
 class LoadStopped(StoreError):
     """``load`` could not go on (unreachable store, refused credentials); ``report`` holds what got in."""
@@ -364,8 +368,17 @@ class LoadStopped(StoreError):
         self.report = report
 
 
+def graph_names(dataset: BuiltDataset) -> dict[str, str | None]:
+    """Every graph ``load`` writes, by its short name (``reference``, ``union``, ``default``, …)."""
+    names: dict[str, str | None] = {"default": None}
+    for graph in graphs_to_load(dataset):
+        if graph is not None:
+            names[graph.rsplit("/", 1)[-1]] = graph
+    return names
+
+
 def load_into(url: str, dataset: BuiltDataset, *, credentials: Credentials | None = None,
-              default_graph: DefaultGraph = "auto", timeout: float = 120.0,
+              default_graph: DefaultGraph = "auto", timeout: float = 120.0, only: set[str | None] | None = None,
               progress: Callable[[str], None] | None = None) -> LoadReport:
     """PUT every graph of ``dataset`` into the Graph Store Protocol endpoint ``url``, reporting per graph.
 
@@ -374,7 +387,8 @@ def load_into(url: str, dataset: BuiltDataset, *, credentials: Credentials | Non
     default-graph mapping) is reported and skipped, with ``"yes"`` that refusal is a failure, with
     ``"no"`` it is not tried. A graph the store refuses is reported and the others still load
     (run ``load`` again to retry: PUT replaces a graph); refused credentials or an unreachable store
-    stop the load (:class:`LoadStopped`, with the report so far).
+    stop the load (:class:`LoadStopped`, with the report so far). ``only``: load just these graphs
+    (IRIs; None for the default graph), to finish a partial load.
     """
     url, url_user, url_password = split_userinfo(url)
     if credentials is None:
@@ -386,6 +400,8 @@ def load_into(url: str, dataset: BuiltDataset, *, credentials: Credentials | Non
     order: list[str | None] = sorted((g for g in graphs if g is not None), key=lambda g: (g in unions, g))
     if default_graph != "no":
         order.append(None)
+    if only is not None:
+        order = [g for g in order if g in only]
     with requests.Session() as session:
         session.headers["User-Agent"] = USER_AGENT
         credentials.apply(session)
