@@ -21,7 +21,14 @@ class Oxigraph:
 
     url: str  # base URL, e.g. http://127.0.0.1:41234
     process: subprocess.Popen[bytes]
+    command: list[str]
     started_in: float = 0.0
+
+    def restart(self) -> None:
+        """Start it again on the same port and database (after :meth:`stop`)."""
+        self.stop()
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait(self, time.monotonic())
 
     @property
     def query_url(self) -> str:
@@ -47,17 +54,23 @@ def start_oxigraph(directory: Path, *, timeout_s: int = 5) -> Oxigraph:
         raise RuntimeError("the oxigraph server binary is missing: pip install oxigraph")
     port = free_port()
     started = time.monotonic()
-    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}",
-                                "--timeout-s", str(timeout_s)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    server = Oxigraph(f"http://127.0.0.1:{port}", process)
+    command = [OXIGRAPH, "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}",
+               "--timeout-s", str(timeout_s)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = Oxigraph(f"http://127.0.0.1:{port}", process, command)
+    _wait(server, started)
+    return server
+
+
+def _wait(server: Oxigraph, started: float) -> None:
     deadline = started + 30
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"oxigraph serve stopped while starting ({process.returncode})")
+        if server.process.poll() is not None:
+            raise RuntimeError(f"oxigraph serve stopped while starting ({server.process.returncode})")
         try:
             requests.get(server.query_url, params={"query": "ASK {}"}, timeout=1)
             server.started_in = time.monotonic() - started
-            return server
+            return
         except requests.ConnectionError:
             time.sleep(0.1)
     server.stop()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import requests
 from stores.compare import Answer, canned_cases, case_id, is_graph_query
 from stores.conftest import run_cli
 from stores.oxigraph import Oxigraph, start_oxigraph
@@ -24,6 +25,7 @@ from kennisgraaf.store.backend import open_store
 from kennisgraaf.store.base import GuardedStore, StoreError
 from kennisgraaf.store.remote import graphs_to_load
 from kennisgraaf.vocab import UriStrategy
+from kennisgraaf.web import create_app
 
 TOKEN, API_KEY = "tk-5c0ffee1d", "ak-77e1c3"
 READ_USER, READ_PASSWORD = "reader", "rp-3d9f0a"
@@ -121,3 +123,40 @@ def test_a_wrong_token_stops_the_load_and_is_not_shown(write_proxy: AuthProxy, s
     assert done.returncode == 2
     assert "refused the credentials (401 Unauthorized; sent a bearer token and headers X-API-Key)" in done.stderr
     assert TOKEN not in done.stdout + done.stderr and API_KEY not in done.stdout + done.stderr
+
+
+def test_oxigraphs_own_time_limit_gives_504(tmp_path, settings: Settings, built: BuiltDataset) -> None:
+    # oxigraph serve --timeout-s answers 200 and breaks the body off with "… has been cancelled"
+    # (it notices its limit late: seconds after it, on this query).
+    server = start_oxigraph(tmp_path, timeout_s=1)
+    try:
+        triples = "".join(f'<http://e/s{i}> <http://e/p> "{i}" .\n' for i in range(3000))
+        requests.put(server.graph_store_url, params={"graph": built.graph_iri("union")}, data=triples,
+                     headers={"Content-Type": "application/n-triples"}, timeout=30).raise_for_status()
+        store = open_store(settings.replace(store=server.query_url, query_timeout=60), built)
+        with pytest.raises(StoreError) as stopped:
+            store.query("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+        store.close()
+    finally:
+        server.stop()
+    assert stopped.value.status == 504
+    assert "stopped the query at its own time limit" in stopped.value.message
+    assert "cancelled" in stopped.value.message
+
+
+def test_an_outage_gives_503_with_retry_after_and_the_app_recovers_when_the_store_is_back(
+        loaded: str, oxigraph: Oxigraph, settings: Settings, built: BuiltDataset) -> None:
+    app = create_app(settings.replace(store=oxigraph.query_url), dataset=built)
+    client = app.test_client()
+    paths = ["/sparql?query=ASK%7B%7D", "/doc/provincie/drenthe", "/queries/taken-provincie"]
+    assert [client.get(path).status_code for path in paths] == [200, 200, 200]
+    oxigraph.stop()
+    try:
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 503, path
+            assert response.headers["Retry-After"] == "5"
+    finally:
+        oxigraph.restart()
+    assert [client.get(path).status_code for path in paths] == [200, 200, 200]
+    app.extensions["kennisgraaf"].store.close()

@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -49,7 +50,8 @@ UNION_GRAPH = "union"
 USER_AGENT = "kennisgraaf"
 RETRY_AFTER = "5"
 # A store's own time limit, as Virtuoso (SR171, its cost estimate) and others word it.
-_STORE_TIMEOUT = re.compile(r"(?i)SR171|transaction timed out|estimated execution time|timed? ?out|timeout")
+_STORE_TIMEOUT = re.compile(r"(?i)SR171|transaction timed out|estimated execution time|timed out|timeout|"
+                            r"operation has been cancelled")
 
 
 class RemoteStore(GuardedStore):
@@ -71,6 +73,7 @@ class RemoteStore(GuardedStore):
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         credentials.apply(self.session)
+        self._local = threading.local()  # the answer being read, per request thread
 
     def execute(self, plan: QueryPlan, bindings: dict[str, Binding], timeout: float) -> QueryResult:
         try:
@@ -119,6 +122,11 @@ class RemoteStore(GuardedStore):
             except (SyntaxError, OSError, ValueError) as exc:
                 if time.monotonic() > deadline:
                     raise self.timeout_error(timeout) from None
+                if _STORE_TIMEOUT.search(self._tail.decode("utf-8", "replace")):
+                    # Oxigraph's own time limit: a 200 whose body breaks off with "… has been cancelled".
+                    raise StoreError("The SPARQL store stopped the query at its own time limit (its answer broke "
+                                     "off: " + self._tail.decode("utf-8", "replace")[-120:].strip() + ").",
+                                     504) from None
                 raise StoreError(f"The SPARQL store's answer could not be read: {exc}", 502) from None
 
     def _error(self, response: requests.Response, timeout: float) -> StoreError:
@@ -129,7 +137,8 @@ class RemoteStore(GuardedStore):
                                        "store_auth, store_token or store_headers"), 502)
         if status in (400, 406, 413, 414, 415):
             return StoreError(message or f"The SPARQL store refused the query ({status}).", status)
-        if status == 504 or (status >= 500 and _STORE_TIMEOUT.search(message)):
+        # Virtuoso repeats the query after "SPARQL query:"; only the message before it counts.
+        if status == 504 or (status >= 500 and _STORE_TIMEOUT.search(message.split("SPARQL query:")[0])):
             return StoreError(f"The SPARQL store stopped the query at its own time limit ({status}): {message}", 504)
         if status == 503:
             return StoreError(f"The SPARQL store is busy ({status}): {message}", 503,
@@ -153,15 +162,21 @@ class RemoteStore(GuardedStore):
             text = text[:at] + f" VALUES ({names}) {{ ({values}) }} " + text[at:]
         return prologue + text
 
+    @property
+    def _tail(self) -> bytes:
+        reader = getattr(self._local, "reader", None)
+        return reader.tail if reader is not None else b""
+
     def _read(self, plan: QueryPlan, response: requests.Response, late: Callable[[], bool]) -> QueryResult:
+        reader = self._local.reader = BlankNodeFix(response.raw)
         if plan.kind == "graph":
-            triples = ox.parse(input=response.raw, format=ox.RdfFormat.N_TRIPLES)
+            triples = ox.parse(input=reader, format=ox.RdfFormat.N_TRIPLES)
             kept, truncated = _take(triples, self.result_limit, late)
             fmt = formats.rdf_format(plan.media_type)
             kwargs: dict[str, Any] = {"prefixes": self.prefixes} if fmt in (
                 ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else {}
             return QueryResult("graph", plan.media_type, ox.serialize(kept, format=fmt, **kwargs), truncated)
-        results = ox.parse_query_results(input=BlankNodeFix(response.raw), format=ox.QueryResultsFormat.JSON)
+        results = ox.parse_query_results(input=reader, format=ox.QueryResultsFormat.JSON)
         if isinstance(results, ox.QueryBoolean):
             fmt_results = ox.QueryResultsFormat.from_media_type(plan.media_type)
             return QueryResult("ask", plan.media_type, results.serialize(format=fmt_results))
@@ -196,7 +211,7 @@ def _take(items: Iterator[Any] | Any, limit: int, late: Callable[[], bool]) -> t
 
 
 class BlankNodeFix:
-    """A byte stream of SPARQL JSON results with Virtuoso's ``"type": "bnode", "value": "nodeID://b1"``
+    """A byte stream of query results (SPARQL JSON or N-Triples) with Virtuoso's ``"type": "bnode", "value": "nodeID://b1"``
     turned into ``"value": "b1"`` (a valid label), as it streams.
 
     The pattern cannot occur inside a JSON string (its quotes would be escaped there), so only blank
@@ -211,12 +226,14 @@ class BlankNodeFix:
         self.pending = b""  # read, not yet fixed for certain (may hold the start of a match)
         self.ready = b""  # fixed
         self.done = False
+        self.tail = b""  # the last bytes read: why an answer broke off
 
     def read(self, size: int = -1) -> bytes:
         while not self.done and (size < 0 or len(self.ready) < size):
             chunk = self.raw.read(65536)
             if not chunk:
                 self.done = True
+            self.tail = (self.tail + chunk)[-300:]
             self.pending = self._PATTERN.sub(rb"\1", self.pending + chunk)
             # Keep back a tail that may hold the start of a match; what is before it is final.
             cut = len(self.pending) if self.done else max(0, len(self.pending) - self._HOLD)
