@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -103,6 +104,12 @@ class Settings:
     store_default_graph: str = "auto"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        # Secrets are left out (repr=False); a user:password@ in a URL is masked.
+        shown = ", ".join(f"{f.name}={_mask_userinfo(getattr(self, f.name))!r}" for f in dataclasses.fields(self)
+                          if f.repr)
+        return f"Settings({shown})"
+
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with some settings changed (None values are ignored)."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -119,6 +126,10 @@ class Settings:
             return Path(self.cache_dir).expanduser()
         base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
         return Path(base) / "kennisgraaf"
+
+
+def _mask_userinfo(value: Any) -> Any:
+    return re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]*@", r"\1***@", value) if isinstance(value, str) else value
 
 
 class SettingsError(ValueError):
