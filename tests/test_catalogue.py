@@ -21,7 +21,8 @@ from kennisgraaf.sparql.catalogue import (
     bind_query,
     values_block,
 )
-from kennisgraaf.sparql.queryfiles import _where_group, load_catalogue, read_query
+from kennisgraaf.sparql.lexer import outer_where_group
+from kennisgraaf.sparql.queryfiles import load_catalogue, read_query
 from kennisgraaf.vocab import UriStrategy
 
 URIS = UriStrategy()
@@ -163,6 +164,11 @@ def test_unknown_query_lists_the_catalogue(shipped):
     (lambda t: t.replace("jaar: 2010}", "jaar: twintig}"), "example: parameter 'jaar'"),
     (lambda t: t.replace("jaar: 2010}", "jaar: 2010, kleur: rood}"), "example: parameter 'kleur': unknown"),
     (lambda t: t.replace("FILTER(CONTAINS(?t, ?zoek))", ""), "parameter 'zoek' is not used"),
+    # Only in a comment or a string is not used: the tokenizer reads variables, not text.
+    (lambda t: t.replace("FILTER(CONTAINS(?t, ?zoek))", "# FILTER(CONTAINS(?t, ?zoek))"),
+     "parameter 'zoek' is not used"),
+    (lambda t: t.replace("FILTER(CONTAINS(?t, ?zoek))", "FILTER(CONTAINS(?t, '?zoek'))"),
+     "parameter 'zoek' is not used"),
     (lambda t: t.replace("WHERE {\n  ?x", "{\n  ?x"), "needs an explicit top-level 'WHERE {'"),
     (lambda t: t.replace("COUNT(*)", "COUNT(*"), "the query does not parse"),
     (lambda t: t.replace("#+   zoek:", "#+   format:"), "not a usable name"),
@@ -193,9 +199,10 @@ def test_the_header_gives_name_kind_and_parameters(good):
 
 def test_the_where_group_is_found_past_comments_strings_and_iris():
     text = '# WHERE {\nSELECT ("{" AS ?a) (<urn:x#WHERE> AS ?b) WHERE { ?s ?p "WHERE {" }'
-    assert text[_where_group(text) - 1:].startswith("{ ?s")
+    assert text[outer_where_group(text) - 1:].startswith("{ ?s")
+    assert outer_where_group("SELECT * FROM kg:WHERE { ?s ?p ?o }") is None  # a local name is not the keyword
     construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    assert construct[_where_group(construct):].startswith(" ?s ?p ?o }") and _where_group(construct) > 20
+    assert construct[outer_where_group(construct):].startswith(" ?s ?p ?o }") and outer_where_group(construct) > 20
 
 
 # -- parameters become RDF terms ---------------------------------------------------------------

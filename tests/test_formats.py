@@ -1,4 +1,4 @@
-"""Content negotiation and our SPARQL result serialisers (checked against pyoxigraph's)."""
+"""Media types and content negotiation, and our SPARQL result serialisers (checked against pyoxigraph's)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ import json
 
 import pyoxigraph as ox
 import pytest
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
-from kennisgraaf.sparql import formats
-from kennisgraaf.sparql.formats import (
+from kennisgraaf.sparql import results
+from kennisgraaf.sparql.mediatypes import (
     CSV,
     GRAPH_TYPES,
+    HTML,
+    JSON,
     JSON_LD,
     N_TRIPLES,
     RDF_XML,
@@ -23,7 +27,12 @@ from kennisgraaf.sparql.formats import (
     TURTLE,
     NotAcceptable,
     negotiate,
+    resolve,
+    split_extension,
+    wants_html,
 )
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.mark.parametrize(("accept", "expected"), [
@@ -51,12 +60,81 @@ def test_results_negotiation_follows_q_values_and_specificity(accept, expected):
     ("application/ld+json", JSON_LD),
     ("application/rdf+xml;q=1, text/turtle;q=0.5", RDF_XML),
     ("text/plain", N_TRIPLES),
+    # The aliases mean the graph formats here (issue 10: they gave 406 on /sparql).
+    ("application/json", JSON_LD),
+    ("application/xml", RDF_XML),
+    ("text/xml", RDF_XML),
+    ("application/json;q=0.5, text/turtle;q=0.4", JSON_LD),
+    ("application/ld+json;q=0.1, application/json", JSON_LD),
+    ("text/turtle;q=0.4, application/xml;q=0.5", RDF_XML),
 ])
 def test_graph_negotiation(accept, expected):
     assert negotiate(accept, GRAPH_TYPES) == expected
 
 
-@pytest.mark.parametrize("accept", ["image/png", "text/csv;q=0", "application/sparql-results+json; charset=latin1"])
+def test_an_alias_gives_way_to_its_own_type_when_that_is_offered():
+    # Canned queries offer plain JSON rows as application/json beside SPARQL JSON.
+    offers = [HTML, JSON, SPARQL_JSON, SPARQL_XML]
+    assert negotiate("application/json", offers) == JSON
+    assert negotiate("application/xml", offers) == SPARQL_XML
+    assert negotiate("application/json", [HTML, *GRAPH_TYPES]) == JSON_LD
+
+
+def test_an_exact_range_outranks_an_alias_and_a_wildcard():
+    assert negotiate("application/sparql-results+json;q=0.2, application/json;q=0.9", RESULT_TYPES) == SPARQL_JSON
+    assert negotiate("text/*;q=0.9, text/csv;q=0.1", RESULT_TYPES) == TSV
+    assert negotiate("*/*;q=0.5, text/csv;q=0", [CSV, TSV]) == TSV
+
+
+def test_parsed_and_unparsed_accept_agree():
+    for header in ("text/csv;q=0.2, text/tab-separated-values;q=0.9", BROWSER, "application/json"):
+        assert negotiate(parse_accept_header(header, MIMEAccept), RESULT_TYPES) == negotiate(header, RESULT_TYPES)
+    assert negotiate(MIMEAccept(), GRAPH_TYPES) == TURTLE
+
+
+@pytest.mark.parametrize(("name", "offers", "expected"), [
+    ("json", RESULT_TYPES, SPARQL_JSON),
+    ("json", GRAPH_TYPES, JSON_LD),
+    ("json", [HTML, JSON, SPARQL_JSON], JSON),
+    ("XML", RESULT_TYPES, SPARQL_XML),
+    ("xml", GRAPH_TYPES, RDF_XML),
+    ("owl", GRAPH_TYPES, RDF_XML),
+    ("text/csv", RESULT_TYPES, CSV),
+    ("application/json", GRAPH_TYPES, JSON_LD),
+    ("ttl", RESULT_TYPES, None),
+    ("png", GRAPH_TYPES, None),
+])
+def test_format_names_resolve_against_what_is_offered(name, offers, expected):
+    assert resolve(name, offers) == expected
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    (BROWSER, True),
+    ("text/html", True),
+    ("text/html, application/sparql-results+json", True),
+    ("text/html;q=0.5, application/sparql-results+json", False),
+    ("text/html;q=0.5, application/xml", False),
+    ("text/*", False),
+    ("*/*", False),
+    ("", False),
+    (None, False),
+    ("text/html;q=0", False),
+    ("text/html; charset=latin1", False),
+])
+def test_wants_html_when_html_is_named_and_nothing_is_preferred_to_it(accept, expected):
+    assert wants_html(accept, (*RESULT_TYPES, *GRAPH_TYPES)) is expected
+
+
+def test_extensions_of_resource_formats():
+    assert split_extension("provincie/drenthe.ttl")[1].media_type == TURTLE
+    assert split_extension("provincie/drenthe.jsonld")[1].rdf_format == ox.RdfFormat.JSON_LD
+    assert split_extension("provincie/drenthe.rdf")[1].media_type == RDF_XML
+    assert split_extension("document/nota.v2") == ("document/nota.v2", None)
+    assert split_extension("a.ttl/b") == ("a.ttl/b", None)
+
+
+@pytest.mark.parametrize("accept", ["image/png", "text/csv;q=0", "application/sparql-results+json; charset=latin1",
+                                    "application/ld+json", "*/*;q=0"])
 def test_nothing_acceptable_lists_the_supported_types(accept):
     with pytest.raises(NotAcceptable) as info:
         negotiate(accept, RESULT_TYPES)
@@ -65,12 +143,11 @@ def test_nothing_acceptable_lists_the_supported_types(accept):
 
 
 def test_the_format_parameter_wins_over_accept():
-    names = formats.FORMAT_NAMES["results"]
-    assert negotiate("application/sparql-results+json", RESULT_TYPES, "csv", names) == CSV
-    assert negotiate(None, RESULT_TYPES, "text/tab-separated-values", names) == TSV
-    assert negotiate(None, GRAPH_TYPES, "json", formats.FORMAT_NAMES["graph"]) == JSON_LD
+    assert negotiate("application/sparql-results+json", RESULT_TYPES, "csv") == CSV
+    assert negotiate(None, RESULT_TYPES, "text/tab-separated-values") == TSV
+    assert negotiate(None, GRAPH_TYPES, "json") == JSON_LD
     with pytest.raises(NotAcceptable):
-        negotiate(None, RESULT_TYPES, "ttl", names)
+        negotiate(None, RESULT_TYPES, "ttl")
 
 
 def _solutions():
@@ -105,7 +182,7 @@ def _comparable(results):
 def test_our_serialisers_say_what_pyoxigraphs_say(media_type):
     store, query = _solutions()
     variables, rows = _rows(store.query(query))
-    ours = formats.serialise_solutions(variables, rows, media_type)
+    ours = results.serialise_solutions(variables, rows, media_type)
     fmt = ox.QueryResultsFormat.from_media_type(media_type)
     theirs = store.query(query).serialize(format=fmt)
     assert _comparable(ox.parse_query_results(ours, format=fmt)) == _comparable(
@@ -115,7 +192,7 @@ def test_our_serialisers_say_what_pyoxigraphs_say(media_type):
 def test_csv_is_rfc4180_with_plain_values():
     store, query = _solutions()
     variables, rows = _rows(store.query(query))
-    body = formats.serialise_solutions(variables, rows, CSV).decode("utf-8")
+    body = results.serialise_solutions(variables, rows, CSV).decode("utf-8")
     assert body.startswith("s,o,missing\r\n")
     parsed = list(csv.reader(io.StringIO(body, newline="")))
     assert parsed[0] == ["s", "o", "missing"]
@@ -127,7 +204,7 @@ def test_csv_is_rfc4180_with_plain_values():
 def test_json_omits_xsd_string_and_keeps_language_and_datatype():
     store, query = _solutions()
     variables, rows = _rows(store.query(query))
-    bindings = json.loads(formats.serialise_solutions(variables, rows, SPARQL_JSON))["results"]["bindings"]
+    bindings = json.loads(results.serialise_solutions(variables, rows, SPARQL_JSON))["results"]["bindings"]
     by_value = {b["o"]["value"]: b["o"] for b in bindings}
     assert by_value["gewoon"] == {"type": "literal", "value": "gewoon"}
     assert by_value["Provincie"] == {"type": "literal", "value": "Provincie", "xml:lang": "nl"}

@@ -168,15 +168,16 @@ def test_find_line_forms_and_misses():
     assert find_line(lines, "http://example.org/nowhere") is None
 
 
-def test_text_report_groups_findings_by_focus_with_file_and_line(report, data_file):
+def test_text_report_groups_findings_by_file_and_focus_with_file_and_line(report, data_file):
     text = report.to_text()
     lines = text.splitlines()
-    assert lines[0].startswith("SHACL: data does not conform: ")
+    assert lines[0].startswith("validate: data does not conform: ")
+    assert f"== {data_file}" in lines
     line = DATA.splitlines().index("<https://w3id.org/kennisgraaf/id/document/c> a kg:Document ;") + 1
     header = f"{C}  ({data_file}:{line})"
     assert text.count(C + "  (") == 1  # one group per focus node
     start = lines.index(header)
-    group = lines[start + 1:lines.index("", start)]
+    group = lines[start + 1:lines.index("", start) if "" in lines[start:] else len(lines)]
     assert [g.strip() for g in group if g.startswith("  ") and not g.startswith("    ")] == [
         f"Violation: {SHAPE}Document-sender", f"Violation: {SHAPE}Document-title", f"Violation: {SHAPE}NoSelfSender"]
     assert f"    nl: {C} verstuurt zichzelf." in group
@@ -193,7 +194,8 @@ def test_json_report_lists_every_finding(report):
     assert len(body["findings"]) == len(report.findings)
     first = body["findings"][0]
     assert set(first) == {"focus", "path", "value", "severity", "shape", "message_nl", "message_en",
-                          "source_file", "line"}
+                          "source_file", "line", "kind", "detail"}
+    assert body["by_kind"] == {"parse": 0, "quote": 0, "term": 0, "shacl": len(report.findings)}
 
 
 def test_turtle_report_is_the_shacl_validation_report(report):
@@ -236,3 +238,152 @@ def test_load_shapes_merges_every_file(tmp_path):
     graph = load_shapes(tmp_path)
     names = {str(s).removeprefix(SHAPE) for s in graph.subjects(RDF.type, SH.NodeShape)}
     assert names == {"Document", "Extra"}
+
+
+# -- one run over a working copy: every check, the check cache, own-file mode --------------------
+
+MADE_UP = "Drenthe schaft alle sociale taken per direct af."
+SWN_QUOTE = "De kabinetsformatie is nog in volle gang"  # in 004_…txt as 'De kabinetsformatie is nog in volle gang,'
+
+
+@pytest.fixture(scope="module")
+def broken_copy(tmp_path_factory) -> Path:
+    """A working copy with one mistake of each kind: a parse error, a misspelled term, a made-up
+    quote and a quote with two letters too many."""
+    import shutil
+
+    from kennisgraaf.config import bundled_root
+
+    root = tmp_path_factory.mktemp("broken") / "copy"
+    for name in ("ontology", "data", "shapes"):
+        shutil.copytree(bundled_root() / name, root / name)
+    documents = root / "data" / "documenten"
+    alleato = documents / "alleato-2010-kerntaken.ttl"
+    alleato.write_text(alleato.read_text(encoding="utf-8") + "\nnope:a nope:b nope:c .\n", encoding="utf-8")
+    drenthe = documents / "drenthe-2010-pns.ttl"
+    text = drenthe.read_text(encoding="utf-8")
+    text = text.replace('    kg:quote "Assen, 14 januari 2010"@nl', '    kg:quot "Assen, 14 januari 2010"@nl', 1)
+    text += f'\n<https://w3id.org/kennisgraaf/id/document/drenthe-2010-pns> kg:quote "{MADE_UP}"@nl .\n'
+    drenthe.write_text(text, encoding="utf-8")
+    swn = documents / "swn-2017-gemeenten.ttl"
+    swn.write_text(swn.read_text(encoding="utf-8").replace(f'"{SWN_QUOTE}"', f'"XX{SWN_QUOTE}"', 1), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def whole_run(broken_copy, tmp_path_factory):
+    from kennisgraaf.build.checkrun import run_checks
+    from kennisgraaf.build.inputs import find_inputs
+
+    cache = tmp_path_factory.mktemp("checks")
+    return run_checks(find_inputs(broken_copy), cache_dir=cache), cache
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+def test_one_run_reports_every_parse_error_quote_term_and_shacl_finding(whole_run, broken_copy):
+    answer, _cache = whole_run
+    report = answer.report
+    documents = broken_copy / "data" / "documenten"
+    kinds = {f.kind for f in report.findings}
+    assert {"parse", "quote", "term"} <= kinds
+    assert report.unusable  # a file that does not parse: exit code 2
+
+    parse = next(f for f in report.findings if f.kind == "parse")
+    alleato = documents / "alleato-2010-kerntaken.ttl"
+    assert (parse.source_file, parse.line) == (str(alleato), _line_of(alleato, "nope:a"))
+    assert "nope" in parse.message_en
+
+    drenthe = documents / "drenthe-2010-pns.ttl"
+    term = next(f for f in report.findings if f.kind == "term")
+    assert term.focus == "https://w3id.org/kennisgraaf/def#quot"
+    assert (term.source_file, term.line) == (str(drenthe), _line_of(drenthe, 'kg:quot "Assen'))
+    assert "kg:quote?" in term.message_en
+    # The shape that finds the same term on the ontology IRI, without a place, is left out.
+    assert not [f for f in report.findings if f.shape.endswith("#DeclaredTerms")]
+
+    quotes = {f.value: f for f in report.findings if f.kind == "quote"}
+    assert set(quotes) == {MADE_UP, "XX" + SWN_QUOTE}
+    made_up = quotes[MADE_UP]
+    assert (made_up.source_file, made_up.line) == (str(drenthe), _line_of(drenthe, MADE_UP))
+    assert made_up.focus == "https://w3id.org/kennisgraaf/id/document/drenthe-2010-pns"
+    swn = documents / "swn-2017-gemeenten.ttl"
+    near = quotes["XX" + SWN_QUOTE]
+    assert (near.source_file, near.line) == (str(swn), _line_of(swn, "XX" + SWN_QUOTE))
+    source = broken_copy / "data" / "bronnen" / "004_b7e651edca1d64fc.txt"
+    assert f"source: {source}" in near.detail
+    line = _line_of(source, SWN_QUOTE)
+    assert f"nearest passage (004_b7e651edca1d64fc.txt:{line}, " in near.detail
+    assert "[-XXDe-] {+De+} kabinetsformatie is nog in volle" in near.detail
+
+
+def test_the_report_is_grouped_by_file_sorted_and_the_same_in_every_format(whole_run):
+    report = whole_run[0].report
+    text = report.to_text()
+    headers = [line[3:] for line in text.splitlines() if line.startswith("== ")]
+    assert headers == sorted(headers)
+    assert len(headers) == len({f.source_file for f in report.findings})
+    body = json.loads(report.to_json())
+    assert len(body["findings"]) == len(report.findings)
+    assert body["by_kind"]["parse"] == 1 and body["by_kind"]["term"] == 1 and body["by_kind"]["quote"] == 2
+    graph = Graph().parse(data=report.to_turtle(), format="turtle")
+    assert len(list(graph.subjects(RDF.type, SH.ValidationResult))) >= len(report.findings)
+    assert any(str(o) == "https://w3id.org/kennisgraaf/def/checks#quote" for o in graph.objects(None, SH.sourceShape))
+
+
+def test_an_unchanged_copy_is_answered_from_the_cache_and_an_edit_rechecks_only_what_it_can_affect(
+        whole_run, broken_copy):
+    import time
+
+    from kennisgraaf.build.checkrun import run_checks
+    from kennisgraaf.build.inputs import find_inputs
+
+    first, cache = whole_run
+    assert first.rechecked  # the first run checked everything
+    started = time.perf_counter()
+    again = run_checks(find_inputs(broken_copy), cache_dir=cache)
+    assert time.perf_counter() - started < 1.0
+    assert again.rechecked == []
+    assert again.report.findings == first.report.findings
+    assert again.report.to_turtle() == first.report.to_turtle()
+
+    # A source text changed: only quotes are checked again (the SHACL result is reused).
+    source = broken_copy / "data" / "bronnen" / "004_b7e651edca1d64fc.txt"
+    source.write_bytes(source.read_bytes().replace(b"De kabinetsformatie", b"XXDe kabinetsformatie", 1))
+    after_source = run_checks(find_inputs(broken_copy), cache_dir=cache)
+    assert after_source.rechecked == ["quotes (4 file(s))"]  # the fifth document does not parse
+    assert {f.value for f in after_source.report.findings if f.kind == "quote"} == {MADE_UP}
+
+    # One document changed: its terms and quotes, and SHACL over all data.
+    swn = broken_copy / "data" / "documenten" / "swn-2017-gemeenten.ttl"
+    swn.write_text(swn.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    after_edit = run_checks(find_inputs(broken_copy), cache_dir=cache)
+    assert after_edit.rechecked == [
+        "terms (1 file(s))", "quotes (1 file(s))", "SHACL (all data: a Turtle file changed)"]
+
+
+def test_own_file_mode_reports_findings_about_the_given_files_only(tmp_path):
+    from kennisgraaf.build.checkrun import run_checks
+    from kennisgraaf.build.inputs import find_inputs
+    from kennisgraaf.config import bundled_root
+
+    own = tmp_path / "mijn-feiten.ttl"
+    own.write_text(
+        "@prefix kg: <https://w3id.org/kennisgraaf/def#> .\n"
+        "@base <https://w3id.org/kennisgraaf/> .\n\n"
+        "<id/cijfer/zonder-eenheid> a kg:Figure ;\n"
+        "    kg:statedIn <id/document/drenthe-2010-pns> ;\n"
+        '    kg:quote "Assen, 14 januari 2010"@nl ;\n'
+        "    kg:value 12 .\n",
+        encoding="utf-8",
+    )
+    report = run_checks(find_inputs(bundled_root()), [own], cache_dir=tmp_path / "cache").report
+    assert report.violations
+    assert {f.source_file for f in report.findings} == {str(own)}
+    assert {f.focus for f in report.findings} == {"https://w3id.org/kennisgraaf/id/cijfer/zonder-eenheid"}
+    # The quote is checked against the source text of the document another file states.
+    assert not [f for f in report.findings if f.kind == "quote"]
+    # The bundled documents are loaded too, so the bundled data gives no finding to hide.
+    assert report.hidden == 0

@@ -7,19 +7,25 @@ their source), 2 unusable input (unparsable Turtle, missing files, bad options).
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from kennisgraaf.build.export import EXPORT_FORMATS, export
-from kennisgraaf.build.pipeline import BuildError, Progress, load_or_build, validate_files, validate_root
-from kennisgraaf.config import Settings, SettingsError, load_settings
+from kennisgraaf.build.newdoc import new_document
+from kennisgraaf.build.pipeline import BuildError, Progress, build_or_reuse, check, load_or_build, watched_state
+from kennisgraaf.build.quotes import nearest_passages, turtle_literal
+from kennisgraaf.build.sources import read_source
+from kennisgraaf.config import GLOBAL, SETTINGS, Setting, Settings, SettingsError, load_settings
 from kennisgraaf.site.cannedresults import run_canned
 from kennisgraaf.site.stats import dataset_stats
 from kennisgraaf.sparql.catalogue import ParameterError, UnknownQuery
 from kennisgraaf.sparql.local import QueryFailed, run_local_query
 from kennisgraaf.sparql.queryfiles import load_catalogue
 from kennisgraaf.vocab import UriStrategy
+
+WATCH_INTERVAL = 0.5  # seconds between looks at the input files in `validate --watch`
 
 
 class UsageProblem(click.ClickException):
@@ -38,10 +44,69 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.obj["settings"]
 
 
-def _warn_userinfo(url: str | None, option: str) -> None:
+# Settings flags are made from the settings table (kennisgraaf.config): each flag records its value,
+# and the settings are resolved again (defaults < kennisgraaf.toml < environment < flags), so a
+# global flag may come before or after the command name.
+_GIVEN = "kennisgraaf.given"
+
+
+def setting_overrides(ctx: click.Context) -> dict[str, object]:
+    """The settings given as flags so far, before or after the command name (shared by the contexts)."""
+    return ctx.meta.setdefault(_GIVEN, {})
+
+
+def _resolve(given: dict[str, object]) -> Settings:
+    try:
+        settings = load_settings(given)
+    except SettingsError as exc:
+        raise UsageProblem(str(exc)) from None
+    if settings.root and not settings.root_path.is_dir():
+        raise UsageProblem(f"--root {settings.root}: no such folder")
+    return settings
+
+
+def _record(ctx: click.Context, param: click.Parameter, value: object) -> None:
+    if value is None or param.name is None:
+        return
+    setting_overrides(ctx)[param.name] = str(value) if isinstance(value, Path) else value
+    if ctx.obj is not None:  # a command's flag: the group has resolved the settings already
+        ctx.obj["settings"] = _resolve(setting_overrides(ctx))
+
+
+def setting_options(command: str, table: tuple[Setting, ...] = SETTINGS) -> list[click.Option]:
+    """The flags, with their help, of the settings in ``table`` that ``command`` takes (GLOBAL: every one)."""
+    options = []
+    for row in table:
+        if command not in row.commands and GLOBAL not in row.commands:
+            continue
+        kind: click.ParamType | type
+        if row.folder:
+            kind = click.Path(file_okay=False, path_type=Path)
+        elif row.bounds is not None:
+            low, high = row.bounds
+            kind = (click.IntRange if row.type is int else click.FloatRange)(low, high)
+        else:
+            kind = row.type
+        shown = f"; default {row.default:g}" if isinstance(row.default, float) else (
+            f"; default {row.default}" if row.default != "" else "")
+        options.append(click.Option([*row.cli_flags, row.name], type=kind, default=None, expose_value=False,
+                                    callback=_record, help=f"{row.help} (env {row.env}{shown})"))
+    return options
+
+
+class _Group(click.Group):
+    """A group whose commands take their settings flags from the table, the global ones included."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params.extend(setting_options(name or cmd.name or ""))
+        super().add_command(cmd, name)
+
+
+def _warn_userinfo(ctx: click.Context, name: str, flag: str) -> None:
     """A password in a URL on the command line is visible to every user of the machine (ps): say so."""
-    if url and "@" in url.split("//", 1)[-1].split("/", 1)[0]:
-        click.echo(f"warning: {option} holds credentials, which other users of this machine can see in the process "
+    url = setting_overrides(ctx).get(name)
+    if isinstance(url, str) and "@" in url.split("//", 1)[-1].split("/", 1)[0]:
+        click.echo(f"warning: {flag} holds credentials, which other users of this machine can see in the process "
                    "list; set them in kennisgraaf.toml or KENNISGRAAF_STORE_USER / _PASSWORD instead "
                    "(docs/stores.md)", err=True)
 
@@ -59,29 +124,21 @@ def _fail(exc: BuildError) -> None:
     raise (InvalidContent if exc.exit_code == 1 else UsageProblem)(str(exc))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Working copy with ontology/, data/ and shapes/ (env KENNISGRAAF_ROOT; default: bundled data).")
-@click.option("--base-iri", default=None, help="Base IRI of the dataset (env KENNISGRAAF_BASE_IRI).")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Cache folder for built datasets (env KENNISGRAAF_CACHE_DIR).")
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(package_name="kennisgraaf")
 @click.pass_context
-def main(ctx: click.Context, root: Path | None, base_iri: str | None, cache_dir: Path | None) -> None:
+def main(ctx: click.Context) -> None:
     """kennisgraaf: a linked-data knowledge graph of who does what in the Dutch sociaal domein.
 
-    Without a command, `kennisgraaf` runs `kennisgraaf serve`.
+    Without a command, `kennisgraaf` runs `kennisgraaf serve`. The global options (--root,
+    --base-iri, --cache-dir) may also follow the command.
     """
-    try:
-        settings = load_settings({"root": str(root) if root else None, "base_iri": base_iri,
-                                  "cache_dir": str(cache_dir) if cache_dir else None})
-    except SettingsError as exc:
-        raise UsageProblem(str(exc)) from None
-    if settings.root and not settings.root_path.is_dir():
-        raise UsageProblem(f"--root {settings.root}: no such folder")
-    ctx.obj = {"settings": settings}
+    ctx.obj = {"settings": _resolve(setting_overrides(ctx))}
     if ctx.invoked_subcommand is None:  # `kennisgraaf` alone serves, as `datasette` does
         ctx.invoke(serve)
+
+
+main.params.extend(setting_options(GLOBAL))
 
 
 @main.command()
@@ -90,31 +147,119 @@ def main(ctx: click.Context, root: Path | None, base_iri: str | None, cache_dir:
 def build(ctx: click.Context, force: bool) -> None:
     """Build the dataset (parse, check quotes, validate, infer) and cache it."""
     try:
-        built = load_or_build(_settings(ctx), progress=Progress(), force=force)
+        outcome = build_or_reuse(_settings(ctx), progress=Progress(), force=force)
     except BuildError as exc:
         _fail(exc)
-    click.echo(f"built {sum(built.meta['triples'].values())} quads in {len(built.graph_names)} graphs: {built.path}")
+    built = outcome.dataset
+    size = f"{sum(built.meta['triples'].values())} quads in {len(built.graph_names)} graphs"
+    if outcome.built:
+        click.echo(f"built {size} ({outcome.reason}): {built.path}")
+    else:
+        click.echo(f"reused the cached build of {size} ({outcome.reason}): {built.path}")
 
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
               help="Report format.")
+@click.option("--watch", is_flag=True, help="Validate again each time an input file is saved (Ctrl-C stops).")
 @click.pass_context
-def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
-    """Validate the data (or the given Turtle FILES, with the ontology) against the shapes.
+def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, watch: bool) -> None:
+    """Validate the data (or the given Turtle FILES, with the rest of the working copy): parse errors,
+    quotes not in their source, kg: terms not in the ontology and SHACL findings, all in one report.
 
-    Exit 0 when valid (warnings are shown), 1 on violations, 2 when the input is unusable.
+    Unchanged inputs are answered from a cache. Exit 0 when valid (warnings are shown),
+    1 on violations, 2 when the input is unusable (a file that does not parse).
     """
     settings = _settings(ctx)
+    if watch:
+        _watch(settings, list(files), fmt)
+        return
+    sys.exit(_validate_once(settings, list(files), fmt))
+
+
+def _validate_once(settings: Settings, files: list[Path], fmt: str) -> int:
+    """Validate, print the report, return the exit code."""
+    started = time.perf_counter()
     try:
-        report = validate_files(settings, list(files)) if files else validate_root(settings)
+        answer = check(settings, files)
     except BuildError as exc:
         _fail(exc)
-    output = {"text": report.to_text, "turtle": report.to_turtle, "json": report.to_json}[fmt]()
-    click.echo(output)
-    if not report.conforms:
-        sys.exit(1)
+    report = answer.report
+    click.echo({"text": report.to_text, "turtle": report.to_turtle, "json": report.to_json}[fmt]())
+    if fmt == "text":  # the other formats stay parseable on a combined stream
+        click.echo(f"validate: {answer.how()} in {time.perf_counter() - started:.2f} s", err=True)
+    return 2 if report.unusable else (0 if report.conforms else 1)
+
+
+def _watch(settings: Settings, files: list[Path], fmt: str) -> None:
+    """Validate, then again whenever an input file's modification time or size changes (polling)."""
+    try:
+        seen = None
+        while True:
+            state = watched_state(settings.root_path, files)
+            if state != seen:
+                seen = state
+                code = _validate_once(settings, files, fmt)
+                click.echo(f"watch: exit status {code}; waiting for changes to {len(state)} files (Ctrl-C stops)",
+                           err=True)
+            time.sleep(WATCH_INTERVAL)
+    except KeyboardInterrupt:
+        return
+
+
+@main.command("new-document")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--slug", required=True, help="Slug of the document and its data file, e.g. drenthe-2012-brief.")
+@click.option("--kind", required=True, help="Kind of document: letter, memo, position-paper, call (or brief, notitie, "
+              "positionpaper, oproep).")
+@click.option("--title", default=None, help="The document's title (default: the first line of the text).")
+@click.pass_context
+def new_document_command(ctx: click.Context, source: Path, slug: str, kind: str, title: str | None) -> None:
+    """Add a document: copy its SOURCE text into data/bronnen/ byte for byte, register it in
+    data/reference/bronnen.ttl and write a skeleton data/documenten/SLUG.ttl to fill in
+    (see docs/maintaining.md). Works on the working copy given with --root."""
+    settings = _settings(ctx)
+    if not settings.root:
+        raise UsageProblem("give the working copy to add the document to with --root (the bundled data is read-only)")
+    try:
+        added = new_document(settings.root_path, source, slug, kind, title)
+    except BuildError as exc:
+        _fail(exc)
+    click.echo(f"copied {source} to {added.source} (<{added.source_iri}>, registered in data/reference/bronnen.ttl)")
+    click.echo(f"wrote {added.data_file} (<{added.document_iri}>): fill it in, then run `kennisgraaf validate`")
+
+
+@main.command("quote")
+@click.argument("source")
+@click.argument("words")
+@click.option("-n", "--count", type=click.IntRange(1, 20), default=1, help="How many passages to show, best first.")
+@click.pass_context
+def quote_command(ctx: click.Context, source: str, words: str, count: int) -> None:
+    """Find the passage of a SOURCE text nearest to WORDS (fuzzy; across line breaks and words broken
+    with a hyphen) and print it as the exact kg:quote literal to paste, with its line in the source.
+
+    SOURCE is a text file, or the name or number of a file in the working copy's data/bronnen/ (e.g. 004).
+    """
+    path = _source_path(_settings(ctx), source)
+    text = read_source(path)
+    passages = nearest_passages(words, text, limit=count)
+    if not passages:
+        raise UsageProblem(f"no passage of {path} is like {words!r}")
+    for passage in passages:
+        click.echo(turtle_literal(passage.text))
+        click.echo(f"    {path}:{passage.line} (similarity {passage.score:.2f})", err=True)
+
+
+def _source_path(settings: Settings, source: str) -> Path:
+    given = Path(source)
+    if given.is_file():
+        return given
+    bronnen = settings.root_path / "data" / "bronnen"
+    matches = sorted(p for p in bronnen.glob("*.txt") if p.name == source or p.name.startswith(f"{source}_"))
+    if len(matches) != 1:
+        raise UsageProblem(f"{source}: no such file, and not the name or number of one text in {bronnen}")
+    return matches[0]
 
 
 @main.command("export")
@@ -184,52 +329,20 @@ def queries_command(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.option("--host", default=None,
-              help="Interface to listen on (env KENNISGRAAF_HOST). Default 127.0.0.1: only this machine can "
-                   "connect, which is safe for trying things out; use 0.0.0.0 to serve the network.")
-@click.option("-p", "--port", type=click.IntRange(0, 65535), default=None,
-              help="Port (env KENNISGRAAF_PORT, default 8000); 0 picks a free port and prints the bound URL.")
-@click.option("--threads", type=click.IntRange(1, 512), default=None,
-              help="Request threads of the WSGI server (env KENNISGRAAF_THREADS, default 16); keep it above "
-                   "--max-in-flight, so that requests past the cap get 503 rather than wait.")
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Query worker processes of the embedded store (env KENNISGRAAF_WORKERS, default 2).")
-@click.option("--timeout", "query_timeout", type=click.FloatRange(0.1, 3600), default=None,
-              help="Seconds a query may run (env KENNISGRAAF_QUERY_TIMEOUT, default 10).")
-@click.option("--result-limit", type=click.IntRange(1), default=None,
-              help="Most result rows or triples per query; more is cut off and signalled "
-                   "(env KENNISGRAAF_RESULT_LIMIT, default 50000).")
-@click.option("--max-query-bytes", type=click.IntRange(1024), default=None,
-              help="Largest query text; larger gets 413 (env KENNISGRAAF_MAX_QUERY_BYTES, default 262144).")
-@click.option("--max-in-flight", type=click.IntRange(1), default=None,
-              help="Queries running or waiting at once; past it 503 with Retry-After "
-                   "(env KENNISGRAAF_MAX_IN_FLIGHT, default 12).")
-@click.option("--max-nesting", type=click.IntRange(1, 1000), default=None,
-              help="Deepest nesting of { } ( ) [ ] in a query (env KENNISGRAAF_MAX_NESTING, default 64).")
-@click.option("--worker-memory-mb", type=click.IntRange(0), default=None,
-              help="Address-space limit of each query worker in MB, 0 for none "
-                   "(env KENNISGRAAF_WORKER_MEMORY_MB, default 2048).")
-@click.option("--store", default=None,
-              help="URL of a remote SPARQL 1.1 query endpoint to use instead of the embedded store "
-                   "(env KENNISGRAAF_STORE). Give that store its own server-side query time limit.")
-@click.option("--base-iri", default=None,
-              help="Base IRI of the dataset (as the group option; env KENNISGRAAF_BASE_IRI).")
 @click.pass_context
-def serve(ctx: click.Context, **options: object) -> None:
+def serve(ctx: click.Context) -> None:
     """Serve the dataset: SPARQL endpoint, pages and exports (production WSGI server, waitress).
 
     This is the default command: `kennisgraaf` alone runs `kennisgraaf serve`.
     """
+    from kennisgraaf.store.credentials import CredentialsError
     from kennisgraaf.web import create_app, server
 
-    settings = _settings(ctx).replace(**options)
-    _warn_userinfo(options.get("store"), "--store")  # type: ignore[arg-type]
-    ctx.obj["settings"] = settings  # the dataset is built for this base IRI
+    settings = _settings(ctx)
+    _warn_userinfo(ctx, "store", "--store")
     if settings.threads <= settings.max_in_flight:
         click.echo(f"warning: threads ({settings.threads}) <= max_in_flight ({settings.max_in_flight}): requests "
                    "past the cap wait in the server's queue instead of getting 503", err=True)
-    from kennisgraaf.store.credentials import CredentialsError
-
     try:
         app = create_app(settings, dataset=_built(ctx))
     except CredentialsError as exc:
@@ -246,17 +359,11 @@ def serve(ctx: click.Context, **options: object) -> None:
 
 
 @main.command()
-@click.option("--into", "into", default=None,
-              help="Graph Store Protocol URL of the store, e.g. http://127.0.0.1:7878/store for Oxigraph or "
-                   "http://127.0.0.1:8890/sparql-graph-crud-auth for Virtuoso (env KENNISGRAAF_STORE_UPDATE).")
-@click.option("--default-graph", "default_graph", type=click.Choice(["auto", "yes", "no"]), default=None,
-              help="Also put the union into the store's default graph: auto (when the store accepts it), yes "
-                   "(a refusal is an error) or no (env KENNISGRAAF_STORE_DEFAULT_GRAPH, default auto).")
 @click.option("--graph", "graphs", multiple=True, metavar="NAME",
               help="Load only this graph (its last path segment: reference, union, default, …); repeat it. "
                    "To finish a partial load, as the report of a failed load suggests.")
 @click.pass_context
-def load(ctx: click.Context, into: str | None, default_graph: str | None, graphs: tuple[str, ...]) -> None:
+def load(ctx: click.Context, graphs: tuple[str, ...]) -> None:
     """Put the built dataset, with its named graphs, into a SPARQL store (Graph Store Protocol PUT).
 
     Every named graph is replaced, and graph/asserted and graph/union hold the two unions; the
@@ -271,11 +378,11 @@ def load(ctx: click.Context, into: str | None, default_graph: str | None, graphs
     from kennisgraaf.store.remote import LoadStopped, graph_names, load_into
 
     settings = _settings(ctx)
-    _warn_userinfo(into, "--into")
-    url = into or settings.store_update
+    _warn_userinfo(ctx, "store_update", "--into")
+    url = settings.store_update
     if not url:
         raise UsageProblem("give the store's Graph Store Protocol URL with --into (or KENNISGRAAF_STORE_UPDATE)")
-    mode = default_graph or settings.store_default_graph
+    mode = settings.store_default_graph
     if mode not in ("auto", "yes", "no"):
         raise UsageProblem(f"setting 'store_default_graph': {mode!r} is not one of auto, yes, no")
     try:

@@ -13,96 +13,103 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 ENV_PREFIX = "KENNISGRAAF_"
 
 
+GLOBAL = "*"  # a setting whose flag every command takes (the group's options)
+
+
 @dataclass(frozen=True)
 class Setting:
-    """One documented setting."""
+    """One row of the settings table: name, type, default and help, and where it is a CLI flag."""
 
     name: str
     type: type
     default: Any
     help: str
+    commands: tuple[str, ...] = ()  # commands that take it as a flag; GLOBAL: every command; (): file/env only
+    flags: tuple[str, ...] = ()  # CLI spellings; () means --name-with-dashes
+    bounds: tuple[float | None, float | None] | None = None  # inclusive range a flag accepts
+    folder: bool = False  # a path to a folder
+    secret: bool = False  # never shown: not in repr, never a CLI flag (other users see command lines)
+
+    @property
+    def cli_flags(self) -> tuple[str, ...]:
+        return self.flags or ("--" + self.name.replace("_", "-"),)
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper()
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("root", str, "", "Working copy holding ontology/, data/ and shapes/ (default: the bundled data)."),
-    Setting("base_iri", str, "https://w3id.org/kennisgraaf/", "Base IRI of things (id/), terms (def#), pages (doc/)."),
-    Setting("cache_dir", str, "", "Where built datasets are cached (default: the user cache directory)."),
-    Setting("host", str, "127.0.0.1", "Interface to listen on; 127.0.0.1 keeps the server private to this machine."),
-    Setting("port", int, 8000, "Port to listen on; 0 picks a free port."),
-    Setting("threads", int, 16, "WSGI server threads that answer requests (keep it above max_in_flight)."),
-    Setting("workers", int, 2, "Query worker processes of the embedded store (each one is killable)."),
-    Setting("max_in_flight", int, 12, "Queries running or queued at once; past it the endpoint answers 503."),
-    Setting("query_timeout", float, 10.0, "Seconds a query may run before it is stopped."),
-    Setting("result_limit", int, 50000, "Maximum result rows (or triples) returned; more is truncated and signalled."),
-    Setting("max_query_bytes", int, 262144, "Largest query text accepted; larger gets 413."),
-    Setting("max_nesting", int, 64, "Deepest nesting of { } groups and ( ) in a query before it is refused."),
-    Setting("worker_memory_mb", int, 2048,
-            "Address-space limit of each query worker process in MB (a query past it stops that worker); 0: none."),
-    Setting("store", str, "", "URL of a remote SPARQL 1.1 query endpoint to use instead of the embedded store."),
-    Setting("store_update", str, "", "Graph Store Protocol URL of the remote store (for `load`)."),
-    Setting("store_auth", str, "",
-            "How credentials go to the remote store's query URL: basic, digest or bearer "
-            "(default: basic with a user, bearer with a token)."),
-    Setting("store_user", str, "", "User name for the remote store's query URL."),
-    Setting("store_password", str, "",
-            "Password for the remote store's query URL, from kennisgraaf.toml or the environment (never printed)."),
-    Setting("store_token", str, "", "Bearer token for the remote store's query URL (never printed)."),
-    Setting("store_headers", str, "",
-            "Extra request headers for the remote store's query URL, one 'Name: value' per line "
-            "(e.g. an API key; values are never printed)."),
-    Setting("store_update_auth", str, "", "As store_auth, for `load` (empty: store_auth)."),
-    Setting("store_update_user", str, "", "As store_user, for `load` (empty: store_user)."),
-    Setting("store_update_password", str, "", "As store_password, for `load` (empty: store_password)."),
-    Setting("store_update_token", str, "", "As store_token, for `load` (empty: store_token)."),
-    Setting("store_update_headers", str, "", "As store_headers, for `load` (empty: store_headers)."),
-    Setting("store_default_graph", str, "auto",
-            "Whether `load` also puts the union into the store's default graph: auto (when the store accepts "
-            "it), yes (a refusal is an error) or no."),
-)
-
-# Settings whose values are secrets: never shown (repr, messages, logs, /health).
-SECRET_SETTINGS = frozenset({"store_password", "store_token", "store_headers", "store_update_password",
-                             "store_update_token", "store_update_headers"})
-
-_BY_NAME = {s.name: s for s in SETTINGS}
+def setting(default: Any, help: str, commands: tuple[str, ...] = (), flags: tuple[str, ...] = (), *,
+            bounds: tuple[float | None, float | None] | None = None, folder: bool = False,
+            secret: bool = False) -> Any:
+    """A row of the table: a dataclass field whose metadata says how it is documented and set."""
+    if secret and commands:
+        raise ValueError("a secret setting is never a command-line flag")
+    row = {"help": help, "commands": commands, "flags": flags, "bounds": bounds, "folder": folder, "secret": secret}
+    return field(default=default, metadata={"setting": row}, repr=not secret)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Resolved settings; build one with :func:`load_settings` or directly in tests."""
+    """THE settings table: one row per setting with its type, default, help and CLI flags.
 
-    root: str = ""
-    base_iri: str = "https://w3id.org/kennisgraaf/"
-    cache_dir: str = ""
-    host: str = "127.0.0.1"
-    port: int = 8000
-    threads: int = 16
-    workers: int = 2
-    max_in_flight: int = 12
-    query_timeout: float = 10.0
-    result_limit: int = 50000
-    max_query_bytes: int = 262144
-    max_nesting: int = 64
-    worker_memory_mb: int = 2048
-    store: str = ""
-    store_update: str = ""
-    store_auth: str = ""
-    store_user: str = ""
-    store_password: str = field(default="", repr=False)
-    store_token: str = field(default="", repr=False)
-    store_headers: str = field(default="", repr=False)
-    store_update_auth: str = ""
-    store_update_user: str = ""
-    store_update_password: str = field(default="", repr=False)
-    store_update_token: str = field(default="", repr=False)
-    store_update_headers: str = field(default="", repr=False)
-    store_default_graph: str = "auto"
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    The CLI's options (kennisgraaf.cli), ``SETTINGS`` and every constructor default
+    (``DEFAULTS``) come from these rows; the README documents each one (tests/test_docs.py).
+    Build an instance with :func:`load_settings`, or directly in tests.
+    """
+
+    root: str = setting("", "Working copy holding ontology/, data/ and shapes/ (default: the bundled data).",
+                        (GLOBAL,), folder=True)
+    base_iri: str = setting("https://w3id.org/kennisgraaf/", "Base IRI of things (id/), terms (def#), pages (doc/).",
+                            (GLOBAL,))
+    cache_dir: str = setting("", "Where built datasets are cached (default: the user cache directory).",
+                             (GLOBAL,), folder=True)
+    host: str = setting("127.0.0.1", "Interface to listen on. 127.0.0.1: only this machine can connect, which is "
+                        "safe for trying things out; use 0.0.0.0 to serve the network.", ("serve",))
+    port: int = setting(8000, "Port to listen on; 0 picks a free port and prints the bound URL.", ("serve",),
+                        ("-p", "--port"), bounds=(0, 65535))
+    threads: int = setting(16, "WSGI server threads that answer requests; keep it above max_in_flight, so that "
+                           "requests past the cap get 503 rather than wait.", ("serve",), bounds=(1, 512))
+    workers: int = setting(2, "Query worker processes of the embedded store (each one is killable).", ("serve",),
+                           bounds=(1, 64))
+    max_in_flight: int = setting(12, "Queries running or queued at once; past it the endpoint answers 503 with "
+                                 "Retry-After.", ("serve",), bounds=(1, None))
+    query_timeout: float = setting(10.0, "Seconds a query may run before it is stopped.", ("serve",),
+                                   ("--timeout",), bounds=(0.1, 3600))
+    result_limit: int = setting(50000, "Maximum result rows (or triples) returned; more is truncated and "
+                                "signalled.", ("serve",), bounds=(1, None))
+    max_query_bytes: int = setting(262144, "Largest query text accepted; larger gets 413.", ("serve",),
+                                   bounds=(1024, None))
+    max_nesting: int = setting(64, "Deepest nesting of { } groups, ( ) and [ ] in a query before it is refused.",
+                               ("serve",), bounds=(1, 1000))
+    worker_memory_mb: int = setting(2048, "Address-space limit of each query worker process in MB (a query past "
+                                    "it stops that worker); 0: none.", ("serve",), bounds=(0, None))
+    store: str = setting("", "URL of a remote SPARQL 1.1 query endpoint to use instead of the embedded store; "
+                         "give that store its own server-side query time limit.", ("serve",))
+    store_update: str = setting("", "Graph Store Protocol URL of the remote store (for `load`), e.g. "
+                                "http://127.0.0.1:7878/store for Oxigraph.", ("load",), ("--into",))
+    # Credentials of the remote store (docs/stores.md): from the file or the environment only.
+    store_auth: str = setting("", "How credentials go to the remote store's query URL: basic, digest (Virtuoso) "
+                              "or bearer (default: basic with a user, bearer with a token).")
+    store_user: str = setting("", "User name for the remote store's query URL.")
+    store_password: str = setting("", "Password for the remote store's query URL (never printed).", secret=True)
+    store_token: str = setting("", "Bearer token for the remote store's query URL (never printed).", secret=True)
+    store_headers: str = setting("", "Extra request headers for the remote store's query URL, one 'Name: value' "
+                                 "per line, e.g. an API key (values never printed).", secret=True)
+    store_update_auth: str = setting("", "As store_auth, for `load` (empty: store_auth).")
+    store_update_user: str = setting("", "As store_user, for `load` (empty: store_user).")
+    store_update_password: str = setting("", "As store_password, for `load` (empty: store_password).", secret=True)
+    store_update_token: str = setting("", "As store_token, for `load` (empty: store_token).", secret=True)
+    store_update_headers: str = setting("", "As store_headers, for `load` (empty: store_headers).", secret=True)
+    store_default_graph: str = setting("auto", "Whether `load` also puts the union into the store's default "
+                                       "graph: auto (where the store accepts it), yes (a refusal is an error) or "
+                                       "no.", ("load",), ("--default-graph",))
+    extra: Mapping[str, Any] = field(default_factory=dict)  # not a setting: room for tests and plug-ins
 
     def __repr__(self) -> str:
         # Secrets are left out (repr=False); a user:password@ in a URL is masked.
@@ -130,6 +137,20 @@ class Settings:
 
 def _mask_userinfo(value: Any) -> Any:
     return re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]*@", r"\1***@", value) if isinstance(value, str) else value
+
+
+def _table() -> tuple[Setting, ...]:
+    types = get_type_hints(Settings)
+    return tuple(Setting(f.name, types[f.name], f.default, **f.metadata["setting"])
+                 for f in dataclasses.fields(Settings) if "setting" in f.metadata)
+
+
+#: The rows of :class:`Settings` as :class:`Setting` records, in table order.
+SETTINGS: tuple[Setting, ...] = _table()
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+#: The defaults, for constructors that take a setting's value (so that none can disagree with the table).
+DEFAULTS = Settings()
 
 
 class SettingsError(ValueError):
@@ -160,7 +181,7 @@ def load_settings(
                     raise SettingsError(f"{path}: unknown setting {key!r}")
                 values[key] = _coerce(_BY_NAME[key], value)
     for setting in SETTINGS:
-        raw = environ.get(ENV_PREFIX + setting.name.upper())
+        raw = environ.get(setting.env)
         if raw is not None and raw != "":
             values[setting.name] = _coerce(setting, raw)
     for key, value in (overrides or {}).items():

@@ -19,8 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pyoxigraph as ox
+
 from kennisgraaf.sparql.catalogue import ANY, CannedQuery, Catalogue
-from kennisgraaf.store.base import QueryResult, Term, parse_json_rows
+from kennisgraaf.store.base import QueryResult, Term, solutions
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _CONCAT = re.compile(r'GROUP_CONCAT\(.*?;\s*separator\s*=\s*"([^"]*)"\s*\)\s+AS\s+\?(\w+)', re.IGNORECASE)
@@ -43,13 +45,15 @@ def order_keys(text: str) -> list[str]:
 def _term(term: Term | None, separator: str | None) -> Any:
     if term is None:
         return None
-    if term.type == "bnode":
+    if isinstance(term, ox.BlankNode):
         return ("bnode",)
     if separator is not None:
         return None if term.value == "" else ("list", tuple(sorted(term.value.split(separator))))
-    if term.datatype == XSD + "boolean":
-        return ("literal", {"true": "1", "false": "0"}.get(term.value, term.value), XSD + "integer", None)
-    return (term.type, term.value, term.datatype, term.lang)
+    if isinstance(term, ox.Literal):
+        if term.datatype.value == XSD + "boolean":
+            return ("literal", {"true": "1", "false": "0"}.get(term.value, term.value), XSD + "integer", None)
+        return ("literal", term.value, term.datatype.value, term.language)
+    return ("uri", term.value)
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class Answer:
 
     @classmethod
     def of(cls, result: QueryResult, text: str) -> Answer:
-        variables, rows = parse_json_rows(result)
+        variables, rows = solutions(result)
         concat = concat_columns(text)
         made = [tuple((name, _term(row.get(name), concat.get(name))) for name in variables) for row in rows]
         keys = order_keys(text)

@@ -111,7 +111,8 @@ def test_a_refusal_is_a_502_that_says_so_without_the_secret(change, loaded: str,
     finally:
         store.close()
     assert refused.value.status == 502
-    assert "refused the credentials" in refused.value.message or "asks for credentials" in refused.value.message
+    assert ("refused the app's credentials (401 Unauthorized)" in refused.value.message
+            or "asks for credentials (401 Unauthorized) and the app has none" in refused.value.message)
     assert READ_PASSWORD not in refused.value.message
 
 

@@ -260,15 +260,19 @@ def test_an_unreachable_store_gives_503_with_retry_after_on_pages_as_on_sparql(
 
 
 def test_refused_credentials_give_502_naming_the_refusal_on_pages_as_on_sparql(
-        virtuoso_loaded, virtuoso_settings: Settings, built: BuiltDataset) -> None:
+        virtuoso_loaded, virtuoso_settings: Settings, built: BuiltDataset, caplog: pytest.LogCaptureFixture) -> None:
     wrong = virtuoso_settings.replace(store_password="wrong-" + READ_PASSWORD)
     client = create_app(wrong, dataset=built).test_client()
     for path in ("/sparql?query=ASK%7B%7D", "/doc/provincie/drenthe", "/queries/taken-provincie"):
         response = client.get(path)
         text = response.get_data(as_text=True)
         assert response.status_code == 502, path
-        assert "refused the credentials (401 Unauthorized; sent digest as 'kgread')" in text, path
-        assert READ_PASSWORD not in text
+        assert "The SPARQL store refused the app's credentials (401 Unauthorized)" in text, path
+        assert "incident" in text and "kgread" not in text and READ_PASSWORD not in text
+    # The operator's log says which account and which settings, without the password.
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "refused the credentials (401 Unauthorized; sent digest as 'kgread')" in logged
+    assert READ_PASSWORD not in logged
 
 
 # --- no secret anywhere -------------------------------------------------------------------------

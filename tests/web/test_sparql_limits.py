@@ -120,3 +120,34 @@ def test_a_query_over_the_size_limit_in_a_url_is_413(http, settings):
     response = http.get("/sparql", params={"query": "ASK {} #" + "é" * (settings.max_query_bytes // 2)})
     assert response.status_code == 413
     assert str(settings.max_query_bytes) in response.text
+
+
+@pytest.mark.parametrize(("content_type", "size"), [
+    ("application/x-www-form-urlencoded", 1_000_000),
+    ("application/sparql-query", 10_000_000),
+])
+def test_an_oversized_body_gets_a_readable_413_then_the_connection_closes(live_server, settings, content_type, size):
+    """The client sends its whole body, then reads status and reason, then an orderly close (no reset)."""
+    address = urlsplit(live_server.url)
+    body = (b"query=ASK+%7B%7D+%23" if "form" in content_type else b"ASK {} #") + b"x" * size
+    conn = socket.create_connection((address.hostname, address.port), timeout=20)
+    try:
+        conn.sendall(f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\n"
+                     f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        received = b""
+        while chunk := conn.recv(65536):  # a reset raises ConnectionResetError here
+            received += chunk
+    finally:
+        conn.close()
+    head, _, text = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 ")
+    assert b"Connection: close" in head
+    assert f"at most {settings.max_query_bytes} bytes".encode() in text
+
+
+def test_an_oversized_body_through_requests_reads_the_413(live_server):
+    import requests
+
+    response = requests.post(live_server("/sparql"), data={"query": "ASK {} #" + "x" * 1_000_000}, timeout=20)
+    assert response.status_code == 413
+    assert "max_query_bytes" in response.text

@@ -1,14 +1,12 @@
 """Canonical RDF: deterministic blank-node labels, term conversion and sorted serialisation.
 
 Same input, same bytes (DESIGN §1): rdflib's writers are not stable between runs, so the dataset
-is written through pyoxigraph from quads that are sorted, with blank nodes labelled by a hash of
-what they describe.
+is written through pyoxigraph from quads that are sorted, with blank nodes labelled canonically
+(RDFC-1.0), which keeps distinct blank nodes distinct.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
@@ -17,37 +15,17 @@ from rdflib.term import Node
 
 
 def blank_node_labels(graphs: Iterable[Graph]) -> dict[BNode, str]:
-    """Label every blank node by a hash of its outgoing description (recursively, cycle-safe)."""
-    outgoing: dict[BNode, set[tuple[Node, Node]]] = defaultdict(set)
-    incoming: dict[BNode, set[tuple[Node, Node]]] = defaultdict(set)
-    for graph in graphs:
-        for s, p, o in graph:
-            if isinstance(s, BNode):
-                outgoing[s].add((p, o))
-            if isinstance(o, BNode):
-                incoming[o].add((s, p))
+    """Give every blank node of ``graphs`` a label of its own (one node, one label, across graphs).
+
+    The labels only keep distinct nodes distinct and shared nodes shared; the bytes do not depend
+    on them, because :func:`sorted_quads` relabels every blank node canonically (RDFC-1.0).
+    """
     labels: dict[BNode, str] = {}
-
-    def describe(node: BNode, seen: frozenset[BNode]) -> str:
-        if node in labels:
-            return labels[node]
-        if node in seen:
-            return "_:cycle"
-        parts = []
-        for p, o in outgoing.get(node, ()):
-            obj = describe(o, seen | {node}) if isinstance(o, BNode) else o.n3()
-            parts.append(f"{p.n3()} {obj}")
-        # A blank node with no outgoing triples is told apart by where it is used.
-        if not parts:
-            for s, p in incoming.get(node, ()):
-                subj = "_:in" if isinstance(s, BNode) else s.n3()
-                parts.append(f"^{p.n3()} {subj}")
-        digest = hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()[:20]
-        labels[node] = "b" + digest
-        return labels[node]
-
-    for node in list(outgoing) + list(incoming):
-        describe(node, frozenset())
+    for graph in graphs:
+        for triple in graph:
+            for term in triple:
+                if isinstance(term, BNode) and term not in labels:
+                    labels[term] = f"n{len(labels)}"
     return labels
 
 
@@ -74,8 +52,16 @@ def graph_quads(graph: Graph, name: str | None, labels: Mapping[BNode, str]) -> 
 
 
 def sorted_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """Sort quads by graph, subject, predicate, object (in N-Quads form), dropping duplicates."""
-    unique = {str(q): q for q in quads}
+    """Label blank nodes canonically, then sort by graph, subject, predicate, object, dropping duplicates.
+
+    RDFC-1.0 (W3C RDF Dataset Canonicalization) labels each blank node by its place in the whole
+    dataset, with a tie-break that keeps two nodes with the same description two nodes: an
+    earlier hash of each node's description merged them (``:a :p [ :q 1 ] . :b :p [ :q 1 ]``
+    lost a triple). Isomorphic input gives identical labels, so the bytes stay stable.
+    """
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    unique = {str(q): q for q in dataset}
     return [unique[key] for key in sorted(unique, key=_sort_key(unique))]
 
 

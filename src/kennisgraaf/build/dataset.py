@@ -8,6 +8,7 @@ shows up in ``GRAPH ?g`` and no triple is returned once per graph that holds it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,22 +18,73 @@ import pyoxigraph as ox
 
 from kennisgraaf.vocab import GRAPH_ASSERTED, GRAPH_INFERRED
 
+EXPLANATIONS_FILE = "explanations.json"
+
+CHECKSUMS = "SHA256SUMS"  # `sha256sum -c SHA256SUMS` in a cache folder checks it by hand
+
+
+class DamagedCache(Exception):
+    """A cache folder whose files are not the ones the build wrote (cut short, garbled, missing)."""
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_checksums(folder: Path) -> None:
+    """Write ``SHA256SUMS`` over every other file of ``folder`` (the last step of a build)."""
+    lines = [f"{file_sha256(path)}  {path.name}\n" for path in sorted(folder.iterdir())
+             if path.is_file() and path.name != CHECKSUMS]
+    (folder / CHECKSUMS).write_text("".join(lines), encoding="utf-8")
+
+
+def verify_checksums(folder: Path) -> dict[str, str]:
+    """Check every file ``SHA256SUMS`` lists; return name → digest, or raise :class:`DamagedCache` saying what."""
+    try:
+        listed = (folder / CHECKSUMS).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DamagedCache(f"{folder}: no readable {CHECKSUMS} ({exc})") from None
+    digests: dict[str, str] = {}
+    for line in listed:
+        digest, _, name = line.partition("  ")
+        if len(digest) != 64 or not name or "/" in name:
+            raise DamagedCache(f"{folder / CHECKSUMS}: unreadable line {line[:80]!r}")
+        digests[name] = digest
+    for name in ("graphs.nq", "meta.json"):
+        if name not in digests:
+            raise DamagedCache(f"{folder / CHECKSUMS} does not list {name}")
+    for name, digest in digests.items():
+        try:
+            actual = file_sha256(folder / name)
+        except OSError as exc:
+            raise DamagedCache(f"{folder / name}: {exc.strerror or exc}") from None
+        if actual != digest:
+            raise DamagedCache(f"{folder / name} is not the file the build wrote (its SHA-256 differs)")
+    return digests
+
 
 @dataclass(frozen=True)
 class BuiltDataset:
-    """A complete build in a cache folder: ``graphs.nq`` (named graphs) and ``meta.json``."""
+    """A complete build in a cache folder: ``graphs.nq`` (named graphs), ``meta.json``, ``explanations.json``
+    and ``SHA256SUMS``."""
 
     path: Path
     meta: dict
 
     @staticmethod
     def is_complete(path: Path) -> bool:
-        return (path / "graphs.nq").is_file() and (path / "meta.json").is_file()
+        return all((path / name).is_file() for name in ("graphs.nq", "meta.json", EXPLANATIONS_FILE, CHECKSUMS))
 
     @classmethod
     def open(cls, path: Path) -> BuiltDataset:
+        """Open a cache folder after checking its files against their checksums (raises :class:`DamagedCache`)."""
+        digests = verify_checksums(path)
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-        return cls(path=path, meta=meta)
+        return cls(path=path, meta={**meta, "sha256": digests})
 
     @property
     def quads_file(self) -> Path:
@@ -43,8 +95,23 @@ class BuiltDataset:
         return self.meta["base"]
 
     @property
+    def quads_sha256(self) -> str:
+        """SHA-256 of ``graphs.nq`` as the build wrote it (verified when the dataset was opened)."""
+        return self.meta.get("sha256", {}).get("graphs.nq", "")
+
+    @property
+    def triple_count(self) -> int:
+        """Quads in ``graphs.nq``, by the build's own count."""
+        return sum(self.meta["triples"].values())
+
+    @property
     def key(self) -> str:
         return self.meta.get("key", "")
+
+    @cached_property
+    def explanations(self) -> dict:
+        """Why each inferred triple holds (build/explain.py): ``derived``, ``asserted``, ``rules`` by N-Triples key."""
+        return json.loads((self.path / EXPLANATIONS_FILE).read_text(encoding="utf-8"))
 
     def graph_iri(self, name: str) -> str:
         return f"{self.base}graph/{name}"

@@ -15,7 +15,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,12 +25,16 @@ from rdflib.namespace import RDF, RDFS
 
 from kennisgraaf import __version__
 from kennisgraaf.build.canonical import blank_node_labels, graph_quads, sorted_quads
-from kennisgraaf.config import Settings
-from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.build.checkrun import Answer, run_checks
+from kennisgraaf.build.dataset import EXPLANATIONS_FILE, BuiltDataset, DamagedCache, write_checksums
 from kennisgraaf.build.evidence import check_quotes, source_files
+from kennisgraaf.build.explain import explain
+from kennisgraaf.build.explain import to_json as explanations_json
 from kennisgraaf.build.inference import closure
+from kennisgraaf.build.inputs import BuildError, Inputs, file_digest, find_inputs
 from kennisgraaf.build.rdfio import TurtleError, read_turtle, rebase
 from kennisgraaf.build.validate import Report, ShapesError, load_shapes, validate
+from kennisgraaf.config import Settings
 from kennisgraaf.vocab import (
     DEFAULT_BASE,
     GRAPH_INFERRED,
@@ -40,31 +44,7 @@ from kennisgraaf.vocab import (
     KG,
 )
 
-CACHE_FORMAT = "1"
-
-
-class BuildError(Exception):
-    """The build cannot go on; ``exit_code`` 2 for unusable input, 1 for invalid content."""
-
-    def __init__(self, message: str, exit_code: int = 2, report: Report | None = None) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-        self.report = report
-
-
-@dataclass
-class Inputs:
-    """The files of one root folder, by role."""
-
-    root: Path
-    ontology: list[Path]
-    reference: list[Path]
-    documents: list[Path]
-    shapes: list[Path]
-    sources: list[Path]
-
-    def all_files(self) -> Iterator[Path]:
-        yield from (*self.ontology, *self.reference, *self.documents, *self.shapes, *self.sources)
+CACHE_FORMAT = "2"  # 2: explanations.json beside graphs.nq
 
 
 @dataclass
@@ -78,25 +58,6 @@ class Progress:
         self.report(f"[{time.perf_counter() - self._start:6.2f}s] {text}")
 
 
-def find_inputs(root: Path) -> Inputs:
-    """List the input files under ``root``; raise BuildError when a required folder is missing."""
-    folders = {"ontology": root / "ontology", "data": root / "data", "shapes": root / "shapes"}
-    for name, folder in folders.items():
-        if not folder.is_dir():
-            raise BuildError(f"{root}: no {name}/ folder (expected ontology/, data/ and shapes/)")
-    inputs = Inputs(
-        root=root,
-        ontology=sorted((root / "ontology").glob("*.ttl")),
-        reference=sorted((root / "data" / "reference").glob("*.ttl")),
-        documents=sorted((root / "data" / "documenten").glob("*.ttl")),
-        shapes=sorted((root / "shapes").glob("*.ttl")),
-        sources=sorted((root / "data" / "bronnen").glob("*.txt")),
-    )
-    if not inputs.ontology:
-        raise BuildError(f"{root / 'ontology'}: no .ttl files")
-    return inputs
-
-
 def input_hash(inputs: Inputs, base: str) -> str:
     """Hash every input file (name and bytes), the base IRI and the code version."""
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{base}".encode())
@@ -108,17 +69,80 @@ def input_hash(inputs: Inputs, base: str) -> str:
 
 def load_or_build(settings: Settings, *, progress: Progress | None = None, force: bool = False) -> BuiltDataset:
     """Return the cached dataset for the current inputs, building it first when needed."""
+    return build_or_reuse(settings, progress=progress, force=force).dataset
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    """A dataset, whether it was built now or taken from the cache, and why."""
+
+    dataset: BuiltDataset
+    built: bool
+    reason: str
+
+
+def input_manifest(inputs: Inputs) -> dict[str, str]:
+    """Every input file (path relative to the root) with the SHA-256 of its bytes."""
+    return {inputs.name(path): file_digest(path) for path in inputs.all_files()}
+
+
+def _last_build_file(settings: Settings) -> Path:
+    root = hashlib.sha256(str(settings.root_path).encode()).hexdigest()[:16]
+    return settings.cache_path / "last-build" / f"{root}.json"
+
+
+def rebuild_reason(previous: dict | None, files: dict[str, str], base: str) -> str:
+    """Why the inputs need a new build, compared with the manifest of the last build of this root."""
+    if previous is None:
+        return "no earlier build of this working copy in the cache"
+    before: dict[str, str] = previous.get("inputs", {})
+    changed = sorted(name for name in files if name in before and before[name] != files[name])
+    added = sorted(set(files) - set(before))
+    removed = sorted(set(before) - set(files))
+    parts = [f"{label}: {', '.join(names)}" for label, names in
+             (("changed", changed), ("added", added), ("removed", removed)) if names]
+    if previous.get("base") != base:
+        parts.append(f"base IRI {previous.get('base')} → {base}")
+    if previous.get("version") != __version__:
+        parts.append(f"kennisgraaf {previous.get('version')} → {__version__}")
+    return "; ".join(parts) or "the cached build of these inputs is gone"
+
+
+def build_or_reuse(settings: Settings, *, progress: Progress | None = None, force: bool = False) -> BuildOutcome:
+    """Reuse the cached dataset of the current inputs, or build it and say which input changed.
+
+    Each build keeps a manifest of its input hashes (``meta.json`` and ``last-build/<root>.json``
+    in the cache folder), so the next build of the same working copy can name what changed.
+    """
     inputs = find_inputs(settings.root_path)
     key = input_hash(inputs, settings.base_iri)
     target = settings.cache_path / key[:24]
-    if not force and BuiltDataset.is_complete(target):
-        return BuiltDataset.open(target)
     progress = progress or Progress()
-    graphs, meta = run_pipeline(inputs, settings.base_iri, progress)
+    damage = None
+    if not force and BuiltDataset.is_complete(target):
+        try:
+            dataset = BuiltDataset.open(target)
+        except DamagedCache as exc:  # never serve it: build it again from the inputs
+            damage = f"the cached build is damaged ({exc})"
+        else:
+            return BuildOutcome(dataset, False, f"inputs unchanged since the build of {dataset.meta.get('built', '?')}")
+    manifest = input_manifest(inputs)
+    last = _last_build_file(settings)
+    try:
+        previous = json.loads(last.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = None
+    reason = "--force" if force else damage or rebuild_reason(previous, manifest, settings.base_iri)
+    progress.step(f"building: {reason}")
+    graphs, meta, extra_files = run_pipeline(inputs, settings.base_iri, progress)
     meta["key"] = key
-    write_atomically(target, graphs, meta)
+    meta["inputs"] = manifest
+    write_atomically(target, graphs, meta, extra_files)
+    last.parent.mkdir(parents=True, exist_ok=True)
+    last.write_text(json.dumps({"inputs": manifest, "base": settings.base_iri, "version": __version__, "key": key},
+                               indent=1, sort_keys=True), encoding="utf-8")
     progress.step(f"cached in {target}")
-    return BuiltDataset.open(target)
+    return BuildOutcome(BuiltDataset.open(target), True, reason)
 
 
 def _subclasses(ontology: Graph, cls: URIRef) -> set[URIRef]:
@@ -206,30 +230,40 @@ def _validate(inputs: Inputs, parsed: Parsed) -> Report:
         raise BuildError(f"the shapes cannot be used: {exc}", 2) from None
 
 
+def check(settings: Settings, files: list[Path] | None = None) -> Answer:
+    """Every check of ``validate`` over the settings' root (or over a maintainer's own ``files``),
+    answered from the check cache in the settings' cache folder where the inputs are unchanged."""
+    return run_checks(find_inputs(settings.root_path), files or (), settings.cache_path)
+
+
+def watched_state(root: Path, files: list[Path]) -> dict[str, tuple[int, int]]:
+    """Modification time and size of every input file (and of ``files``): what `validate --watch` polls."""
+    try:
+        paths = [*find_inputs(root).all_files(), *files]
+    except BuildError:
+        paths = list(files)
+    state = {}
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        state[str(path)] = (info.st_mtime_ns, info.st_size)
+    return state
+
+
 def validate_root(settings: Settings) -> Report:
-    """Parse, check quotes and validate the data of the settings' root (no inference, no cache)."""
-    inputs = find_inputs(settings.root_path)
-    parsed = parse_inputs(inputs)
-    check_all_quotes(inputs, parsed, {p.stem: p for p in inputs.documents})
-    return _validate(inputs, parsed)
+    """Parse, check quotes and terms, and validate the data of the settings' root (no inference)."""
+    return check(settings).report
 
 
 def validate_files(settings: Settings, files: list[Path]) -> Report:
-    """Validate a maintainer's own data files, with the ontology and reference data, against the shapes."""
-    inputs = find_inputs(settings.root_path)
-    for path in files:
-        if not path.is_file():
-            raise BuildError(f"{path}: no such file", 2)
-    own = {p.resolve() for p in files}
-    inputs.reference = [p for p in inputs.reference if p.resolve() not in own]
-    inputs.documents = []
-    parsed = parse_inputs(inputs, files)
-    check_all_quotes(inputs, parsed, {p.stem: p for p in files})
-    return _validate(inputs, parsed)
+    """Validate a maintainer's own data files with the rest of the working copy: findings about them only."""
+    return check(settings, files).report
 
 
-def run_pipeline(inputs: Inputs, base: str, progress: Progress) -> tuple[dict[str, Graph], dict]:
-    """Run every build step and return the named graphs (by name) and the build metadata."""
+def run_pipeline(inputs: Inputs, base: str, progress: Progress) -> tuple[dict[str, Graph], dict, dict[str, str]]:
+    """Run every build step; return the named graphs (by name), the build metadata and extra cache files."""
     parsed = parse_inputs(inputs)
     progress.step(f"parsed {len(inputs.ontology) + len(inputs.reference) + len(inputs.documents)} Turtle files")
     locations = check_all_quotes(inputs, parsed, {p.stem: p for p in inputs.documents})
@@ -249,6 +283,9 @@ def run_pipeline(inputs: Inputs, base: str, progress: Progress) -> tuple[dict[st
               GRAPH_INFERRED: inferred, **parsed.documents}
     if base != DEFAULT_BASE:
         graphs = {name: rebase(graph, DEFAULT_BASE, base) for name, graph in graphs.items()}
+    explanations = _explain(graphs, base)
+    progress.step(f"explained {len(explanations['derived'])} derived triples "
+                  f"({len(explanations['missing'])} without a derivation)")
     meta = {
         "version": __version__,
         "base": base,
@@ -257,12 +294,25 @@ def run_pipeline(inputs: Inputs, base: str, progress: Progress) -> tuple[dict[st
         "documents": sorted(parsed.documents),
         "warnings": json.loads(report.to_json()) if report.warnings else [],
         "triples": {name: len(graph) for name, graph in graphs.items()},
+        "explanations": {"derived": len(explanations["derived"]), "missing": len(explanations["missing"]),
+                         "extra": len(explanations["extra"])},
     }
-    return graphs, meta
+    return graphs, meta, {EXPLANATIONS_FILE: json.dumps(explanations, ensure_ascii=False, sort_keys=True)}
 
 
-def write_atomically(target: Path, graphs: dict[str, Graph], meta: dict) -> None:
-    """Write ``graphs.nq`` and ``meta.json`` to a temporary folder, then rename it into place."""
+def _explain(graphs: dict[str, Graph], base: str) -> dict:
+    """One derivation per inferred triple, as stored in the cache (see build/explain.py)."""
+    asserted = Graph()
+    for name, graph in graphs.items():
+        if name != GRAPH_INFERRED:
+            asserted += graph
+    found = explain(asserted, graphs[GRAPH_INFERRED], (base,))
+    return explanations_json(found, graphs, GRAPH_INFERRED, base)
+
+
+def write_atomically(target: Path, graphs: dict[str, Graph], meta: dict, files: dict[str, str] | None = None) -> None:
+    """Write ``graphs.nq``, ``meta.json``, ``files`` (name: text) and ``SHA256SUMS`` over them to a temporary folder,
+    then move it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     base = meta["base"]
     labels = blank_node_labels(graphs.values())
@@ -271,6 +321,9 @@ def write_atomically(target: Path, graphs: dict[str, Graph], meta: dict) -> None
     try:
         ox.serialize(sorted_quads(quads), str(tmp / "graphs.nq"), ox.RdfFormat.N_QUADS)
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+        for name, text in (files or {}).items():
+            (tmp / name).write_text(text, encoding="utf-8")
+        write_checksums(tmp)  # last: it covers every file written above
         if target.exists():
             shutil.rmtree(target)
         os.replace(tmp, target)

@@ -63,7 +63,7 @@ _TOKENS = re.compile(r"-[ \t]*\r?\n\s*|\s+|.", re.DOTALL)
 
 
 @lru_cache(maxsize=64)
-def _normalised_views(text: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
+def normalised_views(text: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
     """Two normalised views of ``text`` with, per character, its offset in the raw text.
 
     The first joins words broken at a line end (``be-\nleid`` → ``beleid``); the second keeps
@@ -95,7 +95,7 @@ def locate(quote: str, text: str) -> list[QuoteLocation]:
     if not quote.strip():
         raise QuoteNotFound("empty quote")
     needle = re.sub(r"\s+", " ", quote.strip())
-    for view, offsets in _normalised_views(text):
+    for view, offsets in normalised_views(text):
         found = []
         start = view.find(needle)
         while start != -1:

@@ -11,22 +11,26 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
 from rdflib.term import Node
 
 from kennisgraaf.build.rdfio import TurtleError, read_turtle
 from kennisgraaf.build.turtlelines import Locator
 from kennisgraaf.vocab import SH
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
+    from rdflib.query import Result
+
+# pyshacl and rdflib's SPARQL engine are imported where they are used: `validate` answered from
+# the check cache needs neither, and importing them is a third of the command's start-up time.
 
 # "none", not "rdfs": with RDFS the range axioms type every object of kg:sender as a kg:Agent, so
 # sh:class checks could never fail; subclass targets work without it (see docs/shapes.md).
@@ -35,9 +39,22 @@ INFERENCE = "none"
 SEVERITIES = ("Violation", "Warning", "Info")
 
 
+# The checks that are not SHACL shapes name themselves with these IRIs in reports.
+CHECKS = "https://w3id.org/kennisgraaf/def/checks#"
+KIND_LABELS = {"parse": ("Turtle-syntaxfout", "Turtle syntax error"),
+               "quote": ("citaat niet in de bron", "quote not in its source"),
+               "term": ("term niet in de ontologie", "term not in the ontology"),
+               "shacl": ("SHACL", "SHACL")}
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One validation result, ready to show to a maintainer."""
+    """One validation result, ready to show to a maintainer.
+
+    ``kind`` says which check found it: ``parse`` (a file that is not Turtle), ``quote`` (a quote
+    not in its source text), ``term`` (a kg: term the ontology does not declare) or ``shacl``.
+    ``detail`` holds extra lines, such as the nearest passage of a quote that was not found.
+    """
 
     focus: str
     path: str | None
@@ -48,6 +65,8 @@ class Finding:
     message_en: str
     source_file: str | None
     line: int | None
+    kind: str = "shacl"
+    detail: str | None = None
 
     def where(self) -> str:
         """``file:line`` (or just the file) that states the focus node, or an empty string."""
@@ -58,15 +77,27 @@ class Finding:
 
 @dataclass(frozen=True)
 class Report:
-    """All findings of one validation run, with pyshacl's own results graph."""
+    """All findings of one validation run, with the results as a SHACL validation report graph.
+
+    ``hidden`` counts findings left out because they are about files the maintainer did not ask
+    about (own-file mode); ``notes`` are lines for the reader (a check that could not run).
+    """
 
     findings: tuple[Finding, ...]
-    report_graph: Graph
+    report_graph: Graph | None
+    hidden: int = 0
+    notes: tuple[str, ...] = ()
+    turtle: str | None = None  # the Turtle report as cached, when there is no graph
 
     @property
     def conforms(self) -> bool:
         """True when there is no violation (warnings and infos are allowed)."""
         return not self.violations
+
+    @property
+    def unusable(self) -> bool:
+        """True when some input file does not parse (exit code 2)."""
+        return any(f.kind == "parse" for f in self.findings)
 
     def of_severity(self, severity: str) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity == severity)
@@ -75,28 +106,42 @@ class Report:
     warnings = property(lambda self: self.of_severity("Warning"))
     infos = property(lambda self: self.of_severity("Info"))
 
+    def counts_by_kind(self) -> dict[str, int]:
+        return {kind: sum(1 for f in self.findings if f.kind == kind) for kind in KIND_LABELS}
+
     def summary(self) -> str:
         """One line: whether the data conforms, and how many findings of each severity."""
         state = "conforms" if self.conforms else "does not conform"
-        return (f"SHACL: data {state}: {len(self.violations)} violation(s), {len(self.warnings)} warning(s), "
+        return (f"validate: data {state}: {len(self.violations)} violation(s), {len(self.warnings)} warning(s), "
                 f"{len(self.infos)} info(s)")
 
     def to_text(self) -> str:
-        """A readable report, grouped by focus node (with its file:line), most severe first."""
-        lines = [self.summary()]
-        for focus, findings in _grouped(self.findings):
-            where = findings[0].where()
+        """A readable report, grouped by file and by focus node (with its file:line), sorted by line."""
+        counts = self.counts_by_kind()
+        lines = [self.summary(),
+                 "  " + ", ".join(f"{KIND_LABELS[k][1]}: {n}" for k, n in counts.items())]
+        if self.hidden:
+            lines.append(f"  {self.hidden} finding(s) about other files not shown (not counted)")
+        lines += [f"  note: {note}" for note in self.notes]
+        if self.findings:
             lines.append("")
-            lines.append(f"{focus}" + (f"  ({where})" if where else ""))
-            for f in findings:
-                lines.append(f"  {f.severity}: {f.shape}")
-                lines.append(f"    nl: {f.message_nl}")
-                lines.append(f"    en: {f.message_en}")
-                if f.path is not None:
-                    lines.append(f"    path: {f.path}")
-                if f.value is not None:
-                    lines.append(f"    value: {f.value}")
-        return "\n".join(lines) + "\n"
+        for source_file, groups in grouped(self.findings):
+            lines.append(f"== {source_file or '(no file)'}")
+            for focus, findings in groups:
+                where = findings[0].where()
+                lines.append(f"{focus}" + (f"  ({where})" if where else ""))
+                for f in findings:
+                    lines.append(f"  {f.severity}: {f.shape}")
+                    lines.append(f"    nl: {f.message_nl}")
+                    lines.append(f"    en: {f.message_en}")
+                    if f.path is not None:
+                        lines.append(f"    path: {f.path}")
+                    if f.value is not None:
+                        lines.append(f"    value: {f.value}")
+                    if f.detail:
+                        lines += [f"    {d}" for d in f.detail.splitlines()]
+                lines.append("")  # a blank line after each focus node's findings
+        return "\n".join(lines).rstrip("\n") + "\n"
 
     def to_json(self) -> str:
         """The findings as JSON: conformance, counts and one object per finding."""
@@ -105,26 +150,39 @@ class Report:
             "violations": len(self.violations),
             "warnings": len(self.warnings),
             "infos": len(self.infos),
+            "by_kind": self.counts_by_kind(),
+            "hidden": self.hidden,
+            "notes": list(self.notes),
             "findings": [asdict(f) for f in self.findings],
         }
         return json.dumps(body, ensure_ascii=False, indent=2)
 
     def to_turtle(self) -> str:
-        """pyshacl's results graph (sh:ValidationReport) as Turtle."""
+        """Every finding as a SHACL validation report (sh:ValidationReport) in Turtle."""
+        if self.report_graph is None:
+            return self.turtle or ""
         return self.report_graph.serialize(format="turtle")
 
 
-def _grouped(findings: Iterable[Finding]) -> list[tuple[str, list[Finding]]]:
-    groups: dict[str, list[Finding]] = {}
+def _severity_rank(f: Finding) -> int:
+    return SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9
+
+
+def grouped(findings: Iterable[Finding]) -> list[tuple[str | None, list[tuple[str, list[Finding]]]]]:
+    """Findings by file (sorted by name, no file last), then by focus node (sorted by line)."""
+    by_file: dict[str | None, dict[str, list[Finding]]] = {}
     for f in findings:
-        groups.setdefault(f.focus, []).append(f)
+        by_file.setdefault(f.source_file, {}).setdefault(f.focus, []).append(f)
 
-    def key(item: tuple[str, list[Finding]]) -> tuple:
+    def focus_key(item: tuple[str, list[Finding]]) -> tuple:
         focus, fs = item
-        worst = min(SEVERITIES.index(f.severity) if f.severity in SEVERITIES else 9 for f in fs)
-        return (worst, fs[0].source_file or "~", fs[0].line or 0, focus)
+        return (min(f.line or 0 for f in fs), focus)
 
-    return sorted(groups.items(), key=key)
+    result = []
+    for source_file in sorted(by_file, key=lambda name: (name is None, name or "")):
+        groups = sorted(by_file[source_file].items(), key=focus_key)
+        result.append((source_file, [(focus, sorted(fs, key=_order)) for focus, fs in groups]))
+    return result
 
 
 def load_shapes(shapes_dir: Path) -> Graph:
@@ -136,20 +194,29 @@ def load_shapes(shapes_dir: Path) -> Graph:
     graph = Graph()
     for path in sorted(shapes_dir.glob("*.ttl")):
         graph += read_turtle(path)
+    return usable_shapes(graph, shapes_dir)
+
+
+def usable_shapes(graph: Graph, where: Path) -> Graph:
+    """Return ``graph`` once pyshacl has compiled every shape in it; raise TurtleError naming ``where``."""
     # A dry run compiles every shape and constraint: pyshacl builds a constraint only when a shape
     # has a focus node, so every node shape is applied to one made-up node (about 0.5 s).
     node_shapes = list(graph.subjects(RDF.type, SH.NodeShape))
     if not node_shapes:
         return graph
+    import pyshacl
+
     _conforms, results, text = pyshacl.validate(Graph(), shacl_graph=graph, use_shapes=node_shapes,
                                                 focus_nodes=[URIRef("urn:kennisgraaf:dry-run")])
     if not isinstance(results, Graph):
-        raise TurtleError(shapes_dir, None, f"pyshacl cannot use these shapes: {text.strip()}")
+        raise TurtleError(where, None, f"pyshacl cannot use these shapes: {text.strip()}")
     return graph
 
 
 @lru_cache(maxsize=256)
 def _prepared(text: str, namespaces: tuple[tuple[str, str], ...], base: str | None) -> Query:
+    from rdflib.plugins.sparql import prepareQuery
+
     return prepareQuery(text, initNs=dict(namespaces), base=base)
 
 
@@ -174,8 +241,14 @@ class ShapesError(ValueError):
 
 
 def validate(data: Graph, shapes: Graph, ontology: Graph, *,
-             subject_files: Mapping[str, Path] | None = None) -> Report:
-    """Validate ``data`` (with ``ontology`` mixed in) against ``shapes`` and return the findings."""
+             subject_files: Mapping[str, Path] | None = None, keep: Container[Node] | None = None) -> Report:
+    """Validate ``data`` (with ``ontology`` mixed in) against ``shapes`` and return the findings.
+
+    With ``keep``, only results whose focus node is in it are reported; the others are counted
+    in ``Report.hidden`` (own-file mode: findings about files the maintainer did not give).
+    """
+    import pyshacl
+
     work = _PreparedQueryGraph()
     work += data
     _conforms, results, text = pyshacl.validate(
@@ -194,8 +267,94 @@ def validate(data: Graph, shapes: Graph, ontology: Graph, *,
     locator = Locator(subject_files or {})
     # Only the report's own results: nested results (sh:detail, e.g. under sh:node) explain those.
     top = {r for report in results.subjects(RDF.type, SH.ValidationReport) for r in results.objects(report, SH.result)}
-    findings = sorted({_finding(results, shapes, r, locator) for r in top}, key=_order)
-    return Report(tuple(findings), results)
+    kept = {r for r in top if keep is None or results.value(r, SH.focusNode) in keep}
+    by_result = {r: _finding(results, shapes, r, locator) for r in kept}
+    findings = sorted(set(by_result.values()), key=_order)
+    graph = report_graph([(results, r, f) for r, f in by_result.items()], [])
+    return Report(tuple(findings), graph, hidden=len(top) - len(kept))
+
+
+def merge(shacl: Report | None, extra: Iterable[Finding], *, hidden: int = 0, notes: Iterable[str] = (),
+          covered: Callable[[Finding], bool] | None = None) -> Report:
+    """One report of a SHACL report (or none: SHACL did not run) and the other checks' findings.
+
+    SHACL findings for which ``covered`` is true are left out: another check reports the same
+    problem with a better place (kg:DeclaredTerms on the ontology IRI vs. the term check's file:line).
+    """
+    extra = list(extra)
+    dropped = {(f.focus, f.value, f.shape) for f in (shacl.findings if shacl else ()) if covered and covered(f)}
+    findings = sorted({*(f for f in (shacl.findings if shacl else ()) if (f.focus, f.value, f.shape) not in dropped),
+                       *extra}, key=_order)
+    graph = Graph()
+    if shacl is not None and shacl.report_graph is not None:
+        for triple in shacl.report_graph:
+            if triple[1] != SH.conforms and triple[2] != SH.ValidationReport and triple[1] != SH.result:
+                graph.add(triple)
+    top = [r for r in graph.subjects(RDF.type, SH.ValidationResult) if not set(graph.subjects(SH.detail, r))]
+    kept = [r for r in top if _result_identity(graph, r) not in dropped]
+    graph = report_graph([(graph, r, None) for r in kept], extra)
+    return Report(tuple(findings), graph, hidden=hidden + (shacl.hidden if shacl else 0), notes=tuple(notes))
+
+
+def _result_identity(graph: Graph, result: Node) -> tuple[str, str | None, str]:
+    """(focus, value, shape) of a result, as a Finding writes them."""
+    value = graph.value(result, SH.value)
+    shape = _source_shape(graph, result)
+    return (_term_text(graph.value(result, SH.focusNode)), _term_text(value) if value is not None else None,
+            _term_text(shape) if shape is not None else "")
+
+
+def report_graph(results: list[tuple[Graph, Node, Finding | None]], extra: list[Finding]) -> Graph:
+    """A fresh sh:ValidationReport holding the given pyshacl results (with everything under them,
+    and kgc:file/kgc:line where a finding knows them) and one result per finding of the other checks."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    graph.bind("kgc", CHECKS)
+    report = BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    conforms = True
+    for source, result, finding in results:
+        graph.add((report, SH.result, result))
+        _copy_tree(source, result, graph)
+        if source.value(result, SH.resultSeverity) in (None, SH.Violation):
+            conforms = False
+        if finding is not None:
+            _add_place(graph, result, finding)
+    for finding in extra:
+        result = BNode()
+        graph.add((report, SH.result, result))
+        graph.add((result, RDF.type, SH.ValidationResult))
+        focus = BNode(finding.focus[2:]) if finding.focus.startswith("_:") else URIRef(finding.focus)
+        graph.add((result, SH.focusNode, focus))
+        graph.add((result, SH.resultSeverity, SH[finding.severity]))
+        graph.add((result, SH.sourceShape, URIRef(finding.shape)))
+        graph.add((result, SH.sourceConstraintComponent, URIRef(finding.shape)))
+        graph.add((result, SH.resultMessage, Literal(finding.message_nl, lang="nl")))
+        graph.add((result, SH.resultMessage, Literal(finding.message_en, lang="en")))
+        if finding.path is not None:
+            graph.add((result, SH.resultPath, URIRef(finding.path)))
+        if finding.value is not None:
+            graph.add((result, SH.value, Literal(finding.value)))
+        _add_place(graph, result, finding)
+        conforms = conforms and finding.severity != "Violation"
+    graph.add((report, SH.conforms, Literal(conforms)))
+    return graph
+
+
+def _copy_tree(source: Graph, node: Node, target: Graph, seen: set[Node] | None = None) -> None:
+    seen = seen if seen is not None else set()
+    seen.add(node)
+    for p, o in source.predicate_objects(node):
+        target.add((node, p, o))
+        if isinstance(o, BNode) and o not in seen:
+            _copy_tree(source, o, target, seen)
+
+
+def _add_place(graph: Graph, result: Node, finding: Finding) -> None:
+    if finding.source_file is not None:
+        graph.add((result, URIRef(CHECKS + "file"), Literal(finding.source_file)))
+    if finding.line is not None:
+        graph.add((result, URIRef(CHECKS + "line"), Literal(finding.line)))
 
 
 def _order(f: Finding) -> tuple:

@@ -6,7 +6,6 @@ Pure functions over the catalogue, the store's serialised results and the page i
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,20 +19,29 @@ from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.site.pageindex import PageIndex
 from kennisgraaf.sparql.catalogue import ANY, LEXICAL, MAX_LITERAL, CannedQuery, Catalogue, Parameter
 from kennisgraaf.sparql.local import open_query, rows, run_local_query
-from kennisgraaf.store.base import QueryResult, Term, parse_json_rows
-from kennisgraaf.vocab import UriStrategy
+from kennisgraaf.sparql.mediatypes import (
+    CSV,
+    HTML,
+    JSON,
+    JSON_LD,
+    N_TRIPLES,
+    RDF_XML,
+    SPARQL_JSON,
+    SPARQL_XML,
+    TSV,
+    TURTLE,
+)
+from kennisgraaf.store.base import QueryResult, Solution, Term, boolean, solutions
+from kennisgraaf.vocab import XSD, UriStrategy
 
-HTML = "text/html"
-JSON = "application/json"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SELECT_FORMATS = {"html": HTML, "json": JSON, "srj": "application/sparql-results+json",
-                  "xml": "application/sparql-results+xml", "csv": "text/csv", "tsv": "text/tab-separated-values"}
+# The ``?format=`` names of canned queries: ``json`` is the plain JSON rows, ``srj`` SPARQL JSON.
+SELECT_FORMATS = {"html": HTML, "json": JSON, "srj": SPARQL_JSON, "xml": SPARQL_XML, "csv": CSV, "tsv": TSV}
 ASK_FORMATS = {k: v for k, v in SELECT_FORMATS.items() if k in ("html", "json", "srj", "xml")}
-GRAPH_FORMATS = {"html": HTML, "ttl": "text/turtle", "jsonld": "application/ld+json",
-                 "nt": "application/n-triples", "rdf": "application/rdf+xml"}
+GRAPH_FORMATS = {"html": HTML, "ttl": TURTLE, "jsonld": JSON_LD, "nt": N_TRIPLES, "rdf": RDF_XML}
 FORMATS = {**SELECT_FORMATS, **GRAPH_FORMATS}
-_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
-_DECIMALS = {XSD + t for t in ("decimal", "double", "float")}
+_NUMBERS = frozenset(ox.NamedNode(XSD[t]) for t in ("integer", "int", "long", "short", "nonNegativeInteger",
+                                                      "positiveInteger", "decimal", "double", "float"))
+_BOOLEAN = ox.NamedNode(XSD.boolean)
 
 
 def formats_for(kind: str) -> dict[str, str]:
@@ -75,7 +83,7 @@ def row_evidence(node: str, index: PageIndex, uris: UriStrategy, root: str = "")
     return [link for *_, link in sorted(found, key=lambda f: (f[0], f[1], f[2].quote))]
 
 
-def evidence_for(query: CannedQuery, rows: list[dict[str, Term]], index: PageIndex, uris: UriStrategy,
+def evidence_for(query: CannedQuery, rows: list[Solution], index: PageIndex, uris: UriStrategy,
                  root: str = "") -> list[list[EvidenceLink]] | None:
     """Per row, the evidence of the query's evidence variable (None when the query declares none)."""
     if query.evidence is None:
@@ -86,19 +94,21 @@ def evidence_for(query: CannedQuery, rows: list[dict[str, Term]], index: PageInd
 
 def plain(term: Term) -> Any:
     """A JSON value for a term: numbers and booleans as such, everything else as its text."""
-    if term.type == "literal" and term.datatype in _INTEGERS | _DECIMALS:
+    if isinstance(term, ox.Triple):
+        return str(term)
+    if isinstance(term, ox.Literal) and term.datatype in _NUMBERS:
         try:
             number = Decimal(term.value)
         except InvalidOperation:
             return term.value
         if number.is_finite():
             return int(number) if number == number.to_integral_value() else float(number)
-    if term.type == "literal" and term.datatype == XSD + "boolean":
+    if isinstance(term, ox.Literal) and term.datatype == _BOOLEAN:
         return term.value in ("true", "1")
     return term.value
 
 
-def simple_rows(query: CannedQuery, rows: list[dict[str, Term]],
+def simple_rows(query: CannedQuery, rows: list[Solution],
                 evidence: list[list[EvidenceLink]] | None) -> list[dict[str, Any]]:
     """Rows as plain JSON objects; with ``_evidence`` (document, quote, href) when the query has evidence."""
     out = []
@@ -138,8 +148,8 @@ class Table:
         if result.kind == "graph":
             return cls._graph(result, index, uris, lang)
         if result.kind == "ask":
-            return cls([], boolean=bool(json.loads(result.body).get("boolean")))
-        variables, rows = parse_json_rows(result)
+            return cls([], boolean=boolean(result))
+        variables, rows = solutions(result)
         hidden = {query.evidence, "citaat"} if query.evidence else set()  # the evidence column shows them all
         shown = [v for v in variables if v not in hidden and not (v.endswith("Label") and v[:-5] in variables)]
         table = cls(shown, truncated=result.truncated, evidence=evidence_for(query, rows, index, uris))
@@ -151,23 +161,17 @@ class Table:
     def _graph(cls, result: QueryResult, index: PageIndex, uris: UriStrategy, lang: str) -> Table:
         table = cls(["subject", "predicate", "object"], truncated=result.truncated)
         for triple in ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES):
-            table.rows.append([_cell(_term(t), None, index, uris, lang)
+            table.rows.append([_cell(t, None, index, uris, lang)
                                for t in (triple.subject, triple.predicate, triple.object)])
         return table
-
-
-def _term(node: Any) -> Term:
-    if isinstance(node, ox.NamedNode):
-        return Term("uri", node.value)
-    if isinstance(node, ox.Literal):
-        return Term("literal", node.value, node.datatype.value, node.language)
-    return Term("bnode", str(node))
 
 
 def _cell(term: Term | None, label: Term | None, index: PageIndex, uris: UriStrategy, lang: str) -> Cell:
     if term is None:
         return Cell("")
-    if term.type != "uri":
+    if isinstance(term, ox.BlankNode | ox.Triple):
+        return Cell(str(term))
+    if not isinstance(term, ox.NamedNode):
         return Cell(term.value)
     text = label.value if label is not None else index.label(term.value, lang)
     short = term.value[len(uris.base):] if term.value.startswith(uris.base) else term.value
@@ -188,9 +192,9 @@ def parameter_schema(param: Parameter, options: list[str] | None = None) -> dict
     elif param.type == "iri":
         schema = ({"type": "string", "enum": [*options, *extra]} if options
                   else {"type": "string", "format": "iri-reference", "minLength": 1})
-    elif param.datatype == XSD + "string":
+    elif param.datatype == str(XSD.string):
         schema = {"type": "string", "maxLength": MAX_LITERAL}
-    elif param.datatype == XSD + "boolean":
+    elif param.datatype == str(XSD.boolean):
         schema = {"type": "string", "enum": ["true", "false", "1", "0", *extra]}
     else:
         any_ = ("|\\*" if param.optional else "") + ("|" if "" in extra else "")
@@ -231,8 +235,7 @@ _TEXT = {"type": "string"}
 
 
 def _responses(media_types: list[str], ok_schema: dict[str, Any]) -> dict[str, Any]:
-    other = {"application/sparql-results+json": {"type": "object"},
-             "application/ld+json": {"type": ["array", "object"]}}
+    other = {SPARQL_JSON: {"type": "object"}, JSON_LD: {"type": ["array", "object"]}}
     ok = {mt: {"schema": ok_schema if mt == JSON else other.get(mt, _TEXT)} for mt in media_types}
     error = {"content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}, HTML: {"schema": _TEXT}}}
     return {

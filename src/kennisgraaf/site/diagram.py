@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kennisgraaf.site.pages import Labeller, Link
-from kennisgraaf.store.base import Term
+from kennisgraaf.store.base import Solution
 
 # Display order of the layer columns, by the last segment of the layer IRI; others follow.
 LAYER_ORDER = ("rijk", "provincie", "gemeente")
@@ -63,7 +63,7 @@ def _tail(iri: str | None) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1] if iri else ""
 
 
-def _columns(rows: list[dict[str, Term]], labeller: Labeller) -> list[tuple[str, str]]:
+def _columns(rows: list[Solution], labeller: Labeller) -> list[tuple[str, str]]:
     """(layer IRI or OTHER, heading) in display order."""
     layers = {r[k].value for r in rows for k in ("actorLayer", "recipientLayer") if k in r}
     ordered = sorted(layers, key=lambda iri: (LAYER_ORDER.index(_tail(iri)) if _tail(iri) in LAYER_ORDER
@@ -72,11 +72,11 @@ def _columns(rows: list[dict[str, Term]], labeller: Labeller) -> list[tuple[str,
     return [(iri, labeller.label(iri)) for iri in ordered] + [(OTHER, other)]
 
 
-def panels(rows: list[dict[str, Term]], labeller: Labeller, documents: list[str] | None = None) -> list[Panel]:
+def panels(rows: list[Solution], labeller: Labeller, documents: list[str] | None = None) -> list[Panel]:
     """One panel per document (in ``documents`` order when given) from task-change rows."""
     columns = _columns(rows, labeller)
     x_of = {iri: LABEL_WIDTH + COLUMN_WIDTH // 2 + i * COLUMN_WIDTH for i, (iri, _) in enumerate(columns)}
-    by_doc: dict[str, list[dict[str, Term]]] = defaultdict(list)
+    by_doc: dict[str, list[Solution]] = defaultdict(list)
     seen = set()
     for row in rows:  # one row per task of a change (a change may name several tasks)
         key = (row["change"].value, row["task"].value)
@@ -97,7 +97,7 @@ def panels(rows: list[dict[str, Term]], labeller: Labeller, documents: list[str]
     return result
 
 
-def _row(row: dict[str, Term], y: int, labeller: Labeller, x_of: dict[str, int]) -> Row:
+def _row(row: Solution, y: int, labeller: Labeller, x_of: dict[str, int]) -> Row:
     actor = row.get("actor")
     recipient = row.get("recipient")
     actor_x = x_of[row["actorLayer"].value] if "actorLayer" in row else (x_of[OTHER] if actor else None)

@@ -7,7 +7,6 @@ kept in memory. Per-resource facts are queried per page (see :mod:`kennisgraaf.s
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import defaultdict
 from collections.abc import Mapping
@@ -16,16 +15,11 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kennisgraaf.site.queries import read_query
-from kennisgraaf.store.base import Store, Term, parse_json_rows
-from kennisgraaf.vocab import UriStrategy
+from kennisgraaf.store.base import Solution, Store, boolean, solutions
+from kennisgraaf.vocab import DCTERMS, FOAF, RDFS, SKOS, UriStrategy
 
 # Label properties in order of preference.
-LABEL_PROPERTIES = (
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://purl.org/dc/terms/title",
-    "http://xmlns.com/foaf/0.1/name",
-)
+LABEL_PROPERTIES = tuple(str(p) for p in (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name))
 
 
 class PageQueries:
@@ -42,14 +36,13 @@ class PageQueries:
         return self._texts[name]
 
     def select(self, name: str, bindings: Mapping[str, str] | None = None, *,
-               asserted: bool = False) -> list[dict[str, Term]]:
+               asserted: bool = False) -> list[Solution]:
         """Rows of a SELECT query; ``bindings`` maps variable names to IRIs."""
         result = self.store.query(self.text(name), asserted=asserted, bindings=_iris(bindings))
-        return parse_json_rows(result)[1]
+        return solutions(result)[1]
 
     def ask(self, name: str, bindings: Mapping[str, str] | None = None) -> bool:
-        result = self.store.query(self.text(name), bindings=_iris(bindings))
-        return bool(json.loads(result.body).get("boolean"))
+        return boolean(self.store.query(self.text(name), bindings=_iris(bindings)))
 
     def graph(self, name: str, *, default_graphs: list[str] | None = None,
               accept: str = "application/n-triples") -> bytes:
@@ -114,7 +107,7 @@ class PageIndex:
         index = cls()
         for row in queries.select("page-labels.rq"):
             by_prop = index.labels.setdefault(row["resource"].value, {})
-            by_prop.setdefault(row["property"].value, {}).setdefault(row["label"].lang or "", row["label"].value)
+            by_prop.setdefault(row["property"].value, {}).setdefault(row["label"].language or "", row["label"].value)
         for row in queries.select("page-evidence.rq"):
             index.evidence[row["node"].value].append(
                 Evidence(row["node"].value, row["quote"].value, row["document"].value))

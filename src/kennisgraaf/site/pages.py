@@ -13,24 +13,19 @@ from functools import cache
 from importlib.resources import files
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from kennisgraaf.site.pageindex import Evidence, Location, PageIndex, PageQueries
-from kennisgraaf.store.base import Term
-from kennisgraaf.vocab import UriStrategy
+from kennisgraaf.site.whylinks import why_href
+from kennisgraaf.store.base import Solution, Term
+from kennisgraaf.vocab import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SKOS, XSD, UriStrategy
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = str(RDF.type)
 # Properties whose values identify the resource elsewhere (shown together as external identifiers).
-IDENTIFIER_PROPERTIES = (
-    "http://www.w3.org/2004/02/skos/core#exactMatch",
-    "http://www.w3.org/2004/02/skos/core#closeMatch",
-    "http://www.w3.org/2002/07/owl#sameAs",
-    "http://www.w3.org/2000/01/rdf-schema#seeAlso",
-    "http://xmlns.com/foaf/0.1/homepage",
-    "http://www.w3.org/ns/org#identifier",
-    "http://purl.org/dc/terms/identifier",
-    "http://www.w3.org/2004/02/skos/core#notation",
-)
+IDENTIFIER_PROPERTIES = tuple(str(p) for p in (SKOS.exactMatch, SKOS.closeMatch, OWL.sameAs, RDFS.seeAlso,
+                                               FOAF.homepage, ORG.identifier, DCTERMS.identifier, SKOS.notation))
+# Datatypes not shown beside a literal: plain and language-tagged strings.
+PLAIN_DATATYPES = frozenset({ox.NamedNode(XSD.string), ox.NamedNode(RDF.langString)})
 
 
 @cache
@@ -40,7 +35,7 @@ def vocabulary_labels() -> dict[str, dict[str, str]]:
     graph.parse(data=files("kennisgraaf").joinpath("templates", "resources", "vocabulary-labels.ttl")
                 .read_text(encoding="utf-8"), format="turtle")
     labels: dict[str, dict[str, str]] = defaultdict(dict)
-    for term, label in graph.subject_objects(URIRef("http://www.w3.org/2000/01/rdf-schema#label")):
+    for term, label in graph.subject_objects(RDFS.label):
         labels[str(term)][label.language or ""] = str(label)
     return dict(labels)
 
@@ -65,6 +60,7 @@ class Value:
     datatype: str | None = None
     graphs: list[Link] = field(default_factory=list)
     inferred_only: bool = False
+    why: str | None = None  # for an inferred value, the link to its explanation (/why)
 
 
 @dataclass
@@ -100,8 +96,8 @@ class Description:
     identifiers: list[tuple[Link, Value]]
     own_evidence: list[QuoteView]
     related_evidence: list[QuoteView]
-    outgoing_rows: list[dict[str, Term]]
-    incoming_rows: list[dict[str, Term]]
+    outgoing_rows: list[Solution]
+    incoming_rows: list[Solution]
 
     @property
     def exists(self) -> bool:
@@ -145,31 +141,34 @@ class Labeller:
 
 
 def _value(term: Term, labeller: Labeller) -> Value:
-    if term.type == "uri":
+    if isinstance(term, ox.NamedNode):
         return Value(link=labeller.link(term.value))
-    if term.type == "bnode":
+    if isinstance(term, ox.Literal):
+        datatype = None if term.datatype in PLAIN_DATATYPES else labeller.short(term.datatype.value)
+        return Value(text=term.value, lang=term.language, datatype=datatype)
+    if isinstance(term, ox.BlankNode):
         return Value(text="[" + term.value + "]")
-    datatype = None
-    if term.datatype and not term.datatype.endswith(("#string", "#langString")):
-        datatype = labeller.short(term.datatype)
-    return Value(text=term.value, lang=term.lang, datatype=datatype)
+    return Value(text=str(term))  # a triple term
 
 
-def _group(rows: list[dict[str, Term]], key: str, labeller: Labeller, inferred_graph: str) -> list[PropertyGroup]:
-    """Group rows by property; merge the graphs of a value stated in several graphs."""
-    by_prop: dict[str, dict[tuple, tuple[Term, set[str]]]] = defaultdict(dict)
+def _group(rows: list[Solution], key: str, labeller: Labeller, inferred_graph: str,
+           subject: str | None = None) -> list[PropertyGroup]:
+    """Group rows by property; merge the graphs of a value stated in several graphs.
+
+    With ``subject`` (outgoing values), an inferred value links to the explanation of its triple.
+    """
+    by_prop: dict[str, dict[Term, set[str]]] = defaultdict(dict)
     for row in rows:
-        term = row[key]
-        ident = (term.type, term.value, term.lang, term.datatype)
-        entry = by_prop[row["property"].value].setdefault(ident, (term, set()))
-        entry[1].add(row["graph"].value)
+        by_prop[row["property"].value].setdefault(row[key], set()).add(row["graph"].value)
     groups = []
     for prop, values in by_prop.items():
         shown = []
-        for term, graphs in values.values():
+        for term, graphs in values.items():
             value = _value(term, labeller)
             value.graphs = [labeller.graph_link(g) for g in sorted(graphs)]
             value.inferred_only = graphs == {inferred_graph}
+            if value.inferred_only and subject is not None:
+                value.why = why_href(subject, prop, term)
             shown.append(value)
         shown.sort(key=lambda v: ((v.link.label.lower() if v.link else v.text.lower()), v.lang or ""))
         groups.append(PropertyGroup(labeller.link(prop), shown))
@@ -194,11 +193,11 @@ def describe(iri: str, queries: PageQueries, index: PageIndex, uris: UriStrategy
     out_rows = queries.select("page-outgoing.rq", {"resource": iri})
     in_rows = queries.select("page-incoming.rq", {"resource": iri})
     types = sorted({r["value"].value for r in out_rows if r["property"].value == RDF_TYPE
-                    and r["graph"].value != inferred_graph and r["value"].type == "uri"})
+                    and r["graph"].value != inferred_graph and isinstance(r["value"], ox.NamedNode)})
     quote = str(uris.kg) + "quote"  # shown with its highlights in the evidence section instead
     shown = [r for r in out_rows if r["property"].value != quote
              and (r["property"].value != RDF_TYPE or r["graph"].value == inferred_graph)]
-    groups = _group(shown, "value", labeller, inferred_graph)
+    groups = _group(shown, "value", labeller, inferred_graph, subject=iri)
     asserted, inferred = _split_inferred(groups)
     identifiers = [(g.property, v) for g in asserted if g.property.iri in IDENTIFIER_PROPERTIES for v in g.values]
     incoming = _group([{**r, "value": r["subject"]} for r in in_rows], "value", labeller, inferred_graph)
@@ -241,29 +240,16 @@ def _split_inferred(groups: list[PropertyGroup]) -> tuple[list[PropertyGroup], l
     return asserted, inferred
 
 
-def to_ox(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """A SPARQL-JSON term as a pyoxigraph term."""
-    if term.type == "uri":
-        return ox.NamedNode(term.value)
-    if term.type == "bnode":
-        return ox.BlankNode(term.value)
-    if term.lang:
-        return ox.Literal(term.value, language=term.lang)
-    if term.datatype:
-        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
-    return ox.Literal(term.value)
-
-
 def description_quads(description: Description, inferred_graph: str, *, inferred: bool = True) -> list[ox.Quad]:
     """The triples about the resource, both ways (default graph quads, for serialisation)."""
     subject = ox.NamedNode(description.iri)
     quads = []
     for row in description.outgoing_rows:
         if inferred or row["graph"].value != inferred_graph:
-            quads.append(ox.Quad(subject, ox.NamedNode(row["property"].value), to_ox(row["value"])))
+            quads.append(ox.Quad(subject, row["property"], row["value"]))
     for row in description.incoming_rows:
         if inferred or row["graph"].value != inferred_graph:
-            quads.append(ox.Quad(to_ox(row["subject"]), ox.NamedNode(row["property"].value), subject))
+            quads.append(ox.Quad(row["subject"], row["property"], subject))
     return quads
 
 

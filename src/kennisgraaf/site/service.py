@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import pyoxigraph as ox
 
-from kennisgraaf.sparql import formats
+from kennisgraaf.sparql import mediatypes
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -14,14 +14,14 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 FORMATS = "http://www.w3.org/ns/formats/"
 FORMAT_IRIS = {
-    formats.SPARQL_JSON: "SPARQL_Results_JSON",
-    formats.SPARQL_XML: "SPARQL_Results_XML",
-    formats.CSV: "SPARQL_Results_CSV",
-    formats.TSV: "SPARQL_Results_TSV",
-    formats.TURTLE: "Turtle",
-    formats.N_TRIPLES: "N-Triples",
-    formats.JSON_LD: "JSON-LD",
-    formats.RDF_XML: "RDF_XML",
+    mediatypes.SPARQL_JSON: "SPARQL_Results_JSON",
+    mediatypes.SPARQL_XML: "SPARQL_Results_XML",
+    mediatypes.CSV: "SPARQL_Results_CSV",
+    mediatypes.TSV: "SPARQL_Results_TSV",
+    mediatypes.TURTLE: "Turtle",
+    mediatypes.N_TRIPLES: "N-Triples",
+    mediatypes.JSON_LD: "JSON-LD",
+    mediatypes.RDF_XML: "RDF_XML",
 }
 COMMENTS = {
     "nl": "Alleen lezen. De standaardgraaf is de vereniging van alle benoemde grafen, inclusief wat OWL-RL "

@@ -80,7 +80,7 @@ def collect(queries: PageQueries, documents: list[str], graph_triples: dict[str,
     asserted = _ints(queries.select("void-counts.rq", asserted=True)[0])
     entities = int(queries.select("void-entities.rq")[0]["entities"].value)
     classes = [(r["class"].value, int(r["instances"].value)) for r in queries.select("class-counts.rq")
-               if r["class"].type == "uri"]
+               if isinstance(r["class"], ox.NamedNode)]
     vocabularies = sorted({namespace(r["term"].value) for r in queries.select("void-terms.rq")})
     years = sorted({int(r["date"].value[:4]) for r in queries.select("void-dates.rq") if r["date"].value[:4].isdigit()})
     rows = queries.select("void-ontology.rq")

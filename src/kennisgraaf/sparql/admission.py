@@ -2,10 +2,11 @@
 
 Checked here, for every store and every route: the size of the query text (413), updates (403:
 the endpoint is read-only), ``SERVICE`` (400: no outbound requests from a query), the nesting
-depth of ``{ } ( ) [ ]`` (400: pyoxigraph crashes on deep nesting), and ``FROM`` / ``FROM NAMED``
-(400 unless they name graphs of the dataset). The engine's own parser gives syntax errors.
+depth of ``{ } ( ) [ ]`` (400: pyoxigraph crashes on deep nesting), IRIs in ``BASE`` / ``FROM`` that
+cannot be resolved (400), and, when ``graphs`` is given, ``FROM`` / ``FROM NAMED`` outside it. The
+engine's own parser gives syntax errors.
 
-The checks read the query with a lexer (:mod:`kennisgraaf.sparql.lexer`), not a parser: a full
+The checks read the query with the one SPARQL tokenizer (:mod:`kennisgraaf.sparql.lexer`), not a parser: a full
 SPARQL parser in Python (rdflib's) takes tens of milliseconds per query and hundreds for large
 ones, while holding the interpreter lock. A lexer is only safe if it splits the text exactly
 where the engine does; the lexer's module note says how it handles the one ambiguity.
@@ -19,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urljoin
 
-from kennisgraaf.sparql.lexer import IRI, TOKEN, AmbiguousQuery, scan
+from kennisgraaf.config import DEFAULTS
+from kennisgraaf.sparql.lexer import AmbiguousQuery, first_keyword, scan
 
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
@@ -29,6 +31,7 @@ READ_ONLY_MESSAGE = (
     "are refused. Data changes go through the data files of the project and a new build."
 )
 _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+Form = Literal["select", "ask", "graph"]
 
 
 class GuardError(Exception):
@@ -44,8 +47,8 @@ class GuardError(Exception):
 class Limits:
     """Admission limits (see the ``max_query_bytes`` and ``max_nesting`` settings)."""
 
-    max_bytes: int = 262144
-    max_depth: int = 64
+    max_bytes: int = DEFAULTS.max_query_bytes
+    max_depth: int = DEFAULTS.max_nesting
     max_operations: int = 2000
 
 
@@ -58,6 +61,7 @@ class Admitted:
     from_named_graphs: list[str] = field(default_factory=list)
     prefixes: dict[str, str] = field(default_factory=dict)
     depth: int = 0
+    form: Form | None = None  # the kind of result (see query_form)
 
     @property
     def has_dataset_clause(self) -> bool:
@@ -82,7 +86,8 @@ def admit(
         raise GuardError(f"The query is {size} bytes long; this endpoint accepts at most {limits.max_bytes}.", 413)
     if not text.strip():
         raise GuardError("The query is empty.")
-    if is_update(text):
+    keyword = first_keyword(text)
+    if keyword in UPDATE_KEYWORDS:
         raise GuardError(READ_ONLY_MESSAGE, 403)
     try:
         found = scan(text, limits.max_depth, limits.max_operations)
@@ -100,14 +105,18 @@ def admit(
             "||, +, / …); this endpoint accepts at most that many."
         )
     known = {**(prefixes or {}), **found.prefixes}
-    base = urljoin(base, found.base) if found.base is not None else base
-    admitted = Admitted(
-        text,
-        _unique(_resolve(g, base, known) for g in found.from_graphs),
-        _unique(_resolve(g, base, known) for g in found.from_named),
-        found.prefixes,
-        found.depth,
-    )
+    try:
+        base = urljoin(base, found.base) if found.base is not None else base
+        admitted = Admitted(
+            text,
+            _unique(_resolve(g, base, known) for g in found.from_graphs),
+            _unique(_resolve(g, base, known) for g in found.from_named),
+            found.prefixes,
+            found.depth,
+            _FORMS.get(keyword or ""),  # type: ignore[arg-type]
+        )
+    except ValueError as exc:  # urljoin on a malformed IRI, e.g. BASE <http://[x>
+        raise GuardError(f"The query's BASE or FROM holds an IRI that is not valid: {exc}.") from None
     if graphs is not None:
         check_graphs([*admitted.from_graphs, *admitted.from_named_graphs], graphs, "FROM / FROM NAMED")
     return admitted
@@ -118,32 +127,9 @@ def is_update(text: str) -> bool:
     return first_keyword(text) in UPDATE_KEYWORDS
 
 
-def query_form(text: str) -> Literal["select", "ask", "graph"] | None:
+def query_form(text: str) -> Form | None:
     """The kind of result the query gives (``graph`` for CONSTRUCT/DESCRIBE); None if unknown."""
     return _FORMS.get(first_keyword(text) or "")  # type: ignore[return-value]
-
-
-def first_keyword(text: str) -> str | None:
-    """The first keyword after the prologue (PREFIX and BASE declarations), upper-cased."""
-    pos = 0
-    while pos < len(text):
-        if text[pos] == "<":
-            iri = IRI.match(text, pos)
-            if iri is None:
-                return None
-            pos = iri.end()
-            continue
-        match = TOKEN.match(text, pos)
-        assert match is not None
-        pos = match.end()
-        if match.lastgroup in ("ws", "comment"):
-            continue
-        if match.lastgroup != "name":
-            return None
-        word = match.group().upper()
-        if word not in ("PREFIX", "BASE") and not word.endswith(":"):
-            return word
-    return None
 
 
 def check_graphs(requested: Collection[str], graphs: Collection[str], where: str) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kennisgraaf.sparql.lexer import SCHEME
 from kennisgraaf.vocab import UriStrategy
 
 HEADER = "#+"
@@ -36,7 +37,6 @@ LEXICAL = {
     XSD + "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
     XSD + "gYear": re.compile(r"-?\d{4}"),
 }
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 class CatalogueError(Exception):
@@ -113,7 +113,7 @@ def _iri(name: str, value: str, uris: UriStrategy) -> ox.NamedNode:
     prefix, _, rest = value.partition(":")
     if rest and prefix in uris.prefixes() and not rest.startswith("//"):
         value = uris.prefixes()[prefix] + rest
-    elif not _SCHEME.match(value):
+    elif not SCHEME.match(value):
         value = uris.base + value.lstrip("/")
     try:
         return ox.NamedNode(value)

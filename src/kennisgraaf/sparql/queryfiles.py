@@ -27,11 +27,11 @@ from kennisgraaf.sparql.catalogue import (
     ParameterError,
     bind_query,
 )
+from kennisgraaf.sparql.lexer import SCHEME, outer_where_group, variables
 from kennisgraaf.vocab import UriStrategy
 
 _TOP_KEYS = {"title", "description", "tags", "parameters", "example", "evidence", "inference"}
 _PARAM_KEYS = {"type", "class", "datatype", "values", "default", "optional", "label", "description"}
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def load_catalogue(uris: UriStrategy, folder: Path | None = None) -> Catalogue:
@@ -63,7 +63,7 @@ def read_query(path: Path, uris: UriStrategy) -> CannedQuery:
     tags = meta.get("tags")
     if not isinstance(tags, list) or not tags or not all(isinstance(t, str) for t in tags):
         raise CatalogueError(f"{path}: 'tags' must be a non-empty list of strings")
-    insert_at = _where_group(body)
+    insert_at = outer_where_group(body)
     if insert_at is None:
         raise CatalogueError(f"{path}: the query needs an explicit top-level 'WHERE {{' (parameters are bound there)")
     query = CannedQuery(
@@ -72,10 +72,11 @@ def read_query(path: Path, uris: UriStrategy) -> CannedQuery:
         example=_scalars(path, "example", meta.get("example") or {}), body=body, insert_at=insert_at,
         evidence=meta.get("evidence"),
         inference=_texts(path, meta, "inference") if "inference" in meta else None)
+    used = variables(body)
     for param in query.parameters:
-        if not re.search(rf"[?$]{param.name}\b", body):
+        if param.name not in used:
             raise CatalogueError(f"{path}: parameter {param.name!r} is not used as ?{param.name} in the query")
-    if query.evidence is not None and not re.search(rf"[?$]{query.evidence}\b", str(body)):
+    if query.evidence is not None and query.evidence not in used:
         raise CatalogueError(f"{path}: evidence variable ?{query.evidence} is not in the query")
     return _checked(query, uris)
 
@@ -159,41 +160,6 @@ def _expand(path: Path, where: str, curie: Any, uris: UriStrategy) -> str | None
     prefix, _, local = str(curie).partition(":")
     if prefix in uris.prefixes() and not local.startswith("//"):
         return uris.prefixes()[prefix] + local
-    if _SCHEME.match(str(curie)):
+    if SCHEME.match(str(curie)):
         return str(curie)
     raise CatalogueError(f"{path}: {where}{curie!r} is neither a known CURIE nor an absolute IRI")
-
-
-def _where_group(body: str) -> int | None:
-    """Offset just after the ``{`` that opens the outermost WHERE group (skipping comments, strings, IRIs)."""
-    depth, seen_where, i = 0, False, 0
-    while i < len(body):
-        char = body[i]
-        if char == "#":
-            i = body.find("\n", i) if "\n" in body[i:] else len(body)
-            continue
-        if char in "\"'":
-            quote = body[i:i + 3] if body[i:i + 3] in ('"""', "'''") else char
-            end = i + len(quote)
-            while end < len(body) and not body.startswith(quote, end):
-                end += 2 if body[end] == "\\" else 1
-            i = end + len(quote)
-            continue
-        iri = _IRIREF.match(body, i) if char == "<" else None
-        if iri:
-            i = iri.end()
-            continue
-        if char == "{":
-            if depth == 0 and seen_where:
-                return i + 1
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif depth == 0 and _WHERE.match(body, i) and (i == 0 or not body[i - 1].isalnum()):
-            seen_where = True
-        i += 1
-    return None
-
-
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_WHERE = re.compile(r"(?i)WHERE\b")

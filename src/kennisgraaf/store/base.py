@@ -4,7 +4,10 @@ Every query, from every route, goes through :meth:`GuardedStore.query`: admissio
 :mod:`kennisgraaf.sparql.admission` (size, read-only, SERVICE, nesting, FROM graphs), the cap on queries
 in flight (503 with Retry-After past it), the choice of the dataset (protocol parameters, else
 the query's FROM / FROM NAMED, else the default graph: the materialised union, or the asserted
-union when ``asserted``; named graphs: the real graphs, never the unions), and a time limit.
+union when ``asserted``; named graphs: the real graphs, never the unions; a graph that is not in
+the dataset is an empty graph), and a time limit. A query's own fault is a 4xx with the engine's
+message; a fault of the store is logged under a short incident id that the client is given
+(:func:`store_fault`), never the internals.
 
 :class:`EmbeddedStore` runs queries in a pool of worker processes that each hold the dataset in
 pyoxigraph (:mod:`kennisgraaf.store.embedded`); the remote store is in
@@ -13,7 +16,9 @@ pyoxigraph (:mod:`kennisgraaf.store.embedded`); the remote store is in
 
 from __future__ import annotations
 
-import json
+import hashlib
+import logging
+import secrets
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,14 +27,20 @@ from typing import Literal, Protocol
 import pyoxigraph as ox
 
 from kennisgraaf.build.dataset import BuiltDataset
-from kennisgraaf.sparql import formats
-from kennisgraaf.sparql.admission import Admitted, GuardError, Limits, admit, check_graphs, query_form
+from kennisgraaf.config import DEFAULTS
+from kennisgraaf.sparql import mediatypes
+from kennisgraaf.sparql.admission import Admitted, GuardError, Limits, admit
 from kennisgraaf.vocab import UriStrategy
 
-SPARQL_JSON = formats.SPARQL_JSON
+SPARQL_JSON = mediatypes.SPARQL_JSON
+log = logging.getLogger("kennisgraaf.store")
 
 Kind = Literal["select", "ask", "graph"]
 Binding = ox.NamedNode | ox.Literal
+#: A value in a solution (RDF 1.2 triple terms included).
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+#: A solution of a SELECT query: its bound variables and their values.
+Solution = dict[str, Term]
 
 
 class StoreError(Exception):
@@ -40,6 +51,25 @@ class StoreError(Exception):
         self.message = message
         self.status = status
         self.headers = dict(headers or {})
+        self.incident: str | None = None
+
+
+def query_hash(text: str) -> str:
+    """A short hash of a query text: how the log names a query without writing it out."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def store_fault(message: str, detail: str, *, status: int = 500, query: str | None = None) -> StoreError:
+    """A failure of the store, not of the query: logged in full under a short id; the client sees the id only.
+
+    ``message`` is for the client (no host names, paths or tracebacks); ``detail`` goes to the log.
+    """
+    incident = secrets.token_hex(4)
+    log.error("incident %s: %s%s", incident, detail, f" (query {query_hash(query)})" if query else "")
+    error = StoreError(f"{message} (incident {incident}: the operator finds the details in the server log under "
+                       "this id).", status)
+    error.incident = incident
+    return error
 
 
 @dataclass(frozen=True)
@@ -50,16 +80,6 @@ class QueryResult:
     media_type: str
     body: bytes
     truncated: bool = False
-
-
-@dataclass(frozen=True)
-class Term:
-    """An RDF term as SPARQL JSON results describe it."""
-
-    type: str  # "uri" | "literal" | "bnode" | "triple"
-    value: str
-    datatype: str | None = None
-    lang: str | None = None
 
 
 class Store(Protocol):
@@ -80,17 +100,29 @@ class Store(Protocol):
         ...
 
 
-def parse_json_rows(result: QueryResult) -> tuple[list[str], list[dict[str, Term]]]:
-    """Turn SPARQL JSON results into (variables, rows of Terms)."""
-    data = json.loads(result.body)
-    variables = data["head"].get("vars", [])
-    rows = []
-    for binding in data.get("results", {}).get("bindings", []):
-        rows.append({
-            name: Term(t["type"], t["value"], t.get("datatype"), t.get("xml:lang"))
-            for name, t in binding.items()
-        })
-    return variables, rows
+def solutions(result: QueryResult) -> tuple[list[str], list[Solution]]:
+    """SELECT results as (variables, rows): each row maps the bound variables to pyoxigraph terms."""
+    parsed = _parse(result)
+    if isinstance(parsed, ox.QueryBoolean):
+        raise TypeError("an ASK result has no solutions")
+    variables = [v.value for v in parsed.variables]
+    return variables, [{name: term for name, term in zip(variables, solution, strict=True) if term is not None}
+                       for solution in parsed]
+
+
+def boolean(result: QueryResult) -> bool:
+    """The answer of an ASK query."""
+    parsed = _parse(result)
+    if not isinstance(parsed, ox.QueryBoolean):
+        raise TypeError("not an ASK result")
+    return bool(parsed)
+
+
+def _parse(result: QueryResult) -> ox.QuerySolutions | ox.QueryBoolean:
+    fmt = ox.QueryResultsFormat.from_media_type(result.media_type)
+    if fmt is None:
+        raise TypeError(f"{result.media_type} is not a format of SELECT or ASK results")
+    return ox.parse_query_results(result.body, format=fmt)
 
 
 @dataclass(frozen=True)
@@ -104,11 +136,20 @@ class QueryPlan:
     named_graphs: list[str]
 
 
+def _check_iri(name: str) -> None:
+    """A graph name must be an IRI the engine accepts (a malformed one is the request's fault)."""
+    try:
+        ox.NamedNode(name)
+    except ValueError as exc:
+        raise StoreError(f"The graph name <{name}> is not a valid IRI: {exc}.") from None
+
+
 class GuardedStore:
     """Admission, dataset choice, in-flight cap and time limit shared by both stores."""
 
-    def __init__(self, dataset: BuiltDataset, *, result_limit: int = 50000, timeout: float = 10.0,
-                 max_in_flight: int = 16, limits: Limits | None = None) -> None:
+    def __init__(self, dataset: BuiltDataset, *, result_limit: int = DEFAULTS.result_limit,
+                 timeout: float = DEFAULTS.query_timeout, max_in_flight: int = DEFAULTS.max_in_flight,
+                 limits: Limits | None = None) -> None:
         self.dataset = dataset
         self.result_limit = result_limit
         self.timeout = timeout
@@ -124,18 +165,17 @@ class GuardedStore:
              default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None) -> QueryPlan:
         """Admit ``text`` and choose its media type and dataset (raises :class:`StoreError`)."""
         try:
-            admitted = admit(text, limits=self.limits, graphs=self.graphs, base=self.dataset.base,
-                             prefixes=self.prefixes)
-            if default_graphs is not None or named_graphs is not None:
-                check_graphs([*(default_graphs or []), *(named_graphs or [])], self.graphs,
-                             "default-graph-uri / named-graph-uri")
+            # Any graph name is allowed: one that is not in the dataset is an empty graph (SPARQL 1.1
+            # Protocol, as the W3C tests, Oxigraph and Fuseki have it). The engine looks names up in
+            # its own store only; it never dereferences them or reads a file.
+            admitted = admit(text, limits=self.limits, base=self.dataset.base, prefixes=self.prefixes)
         except GuardError as exc:
             raise StoreError(exc.message, exc.status) from None
-        kind = query_form(text)
-        supported = formats.GRAPH_TYPES if kind == "graph" else formats.RESULT_TYPES
+        kind = admitted.form
+        supported = mediatypes.GRAPH_TYPES if kind == "graph" else mediatypes.RESULT_TYPES
         try:
-            media_type = formats.negotiate(accept, supported)
-        except formats.NotAcceptable as exc:
+            media_type = mediatypes.negotiate(accept, supported)
+        except mediatypes.NotAcceptable as exc:
             raise StoreError(str(exc), 406) from None
         if default_graphs is not None or named_graphs is not None:
             default = list(default_graphs) if default_graphs is not None else self._default(asserted)
@@ -144,6 +184,8 @@ class GuardedStore:
             default, named = admitted.from_graphs, admitted.from_named_graphs
         else:
             default, named = self._default(asserted), list(self.named)
+        for name in [*(default or []), *named]:
+            _check_iri(name)
         return QueryPlan(admitted, kind, media_type, default, named)
 
     def _default(self, asserted: bool) -> list[str] | None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from kennisgraaf.build.dataset import BuiltDataset
+from kennisgraaf.config import DEFAULTS
 from kennisgraaf.sparql.admission import Limits
-from kennisgraaf.store.base import Binding, GuardedStore, QueryPlan, QueryResult, StoreError
+from kennisgraaf.store.base import Binding, GuardedStore, QueryPlan, QueryResult, StoreError, store_fault
 from kennisgraaf.store.pool import PoolBusy, WorkerFailed, WorkerPool, WorkerTimeout
 from kennisgraaf.store.workers import Job, WorkerSpec
 
@@ -12,9 +13,10 @@ from kennisgraaf.store.workers import Job, WorkerSpec
 class EmbeddedStore(GuardedStore):
     """The built dataset in pyoxigraph, queried in a pool of killable worker processes."""
 
-    def __init__(self, dataset: BuiltDataset, result_limit: int = 50000, *, timeout: float = 10.0,
-                 workers: int = 2, max_in_flight: int = 16, limits: Limits | None = None,
-                 memory_mb: int = 0) -> None:
+    def __init__(self, dataset: BuiltDataset, result_limit: int = DEFAULTS.result_limit, *,
+                 timeout: float = DEFAULTS.query_timeout, workers: int = DEFAULTS.workers,
+                 max_in_flight: int = DEFAULTS.max_in_flight, limits: Limits | None = None,
+                 memory_mb: int = DEFAULTS.worker_memory_mb) -> None:
         super().__init__(dataset, result_limit=result_limit, timeout=timeout, max_in_flight=max_in_flight,
                          limits=limits)
         spec = WorkerSpec(
@@ -24,8 +26,14 @@ class EmbeddedStore(GuardedStore):
             base=dataset.base,
             prefixes=self.prefixes,
             memory_mb=memory_mb,
+            quads_sha256=dataset.quads_sha256,
         )
         self.pool = WorkerPool(spec, warm=workers, limit=max(workers, max_in_flight))
+
+    @property
+    def loaded_triples(self) -> int | None:
+        """Quads the workers hold from the dataset file (None before they start), for /health."""
+        return self.pool.loaded_quads
 
     def warm_up(self) -> None:
         """Start the warm workers before the first query arrives."""
@@ -44,6 +52,8 @@ class EmbeddedStore(GuardedStore):
         except WorkerFailed:
             raise StoreError("The query engine stopped while running this query (it has been restarted).",
                              500) from None
+        if reply[0] == "fault":
+            raise store_fault("The query engine failed on this query.", reply[1], query=plan.admitted.text)
         if reply[0] == "error":
             raise StoreError(reply[2], reply[1])
         _, kind, media_type, body, truncated = reply

@@ -21,6 +21,7 @@ import weakref
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
+from kennisgraaf.config import DEFAULTS
 from kennisgraaf.store.workers import FORK, Job, WorkerSpec, start_command
 
 RENICE_AFTER = 0.25  # seconds
@@ -66,7 +67,11 @@ class ForkServer:
             self.close()
             raise WorkerFailed(f"the query fork server did not start: {exc}") from None
         control.settimeout(None)
+        if "error" in ready:
+            self.close()
+            raise WorkerFailed(f"the query fork server cannot load the dataset: {ready['error']}")
         self.isolated = bool(ready["isolated"])
+        self.loaded_quads = int(ready["quads"])
 
     def fork(self) -> Worker:
         with self.lock:
@@ -92,7 +97,8 @@ class ForkServer:
 class WorkerPool:
     """Worker processes for one dataset; :meth:`run` is safe to call from many threads."""
 
-    def __init__(self, spec: WorkerSpec, *, warm: int = 2, limit: int = 16, start_timeout: float = 60.0) -> None:
+    def __init__(self, spec: WorkerSpec, *, warm: int = DEFAULTS.workers, limit: int = DEFAULTS.max_in_flight,
+                 start_timeout: float = 60.0) -> None:
         self.spec = spec
         self.warm = max(1, warm)
         self.limit = max(self.warm, limit)
@@ -108,6 +114,11 @@ class WorkerPool:
         self._live: dict[int, Worker] = {}
         self._holder: list[ForkServer | None] = [None]  # shared with the finalizer
         self._finalizer = weakref.finalize(self, _shut_down, self._live, self._holder)
+
+    @property
+    def loaded_quads(self) -> int | None:
+        """Quads the fork server loaded from the dataset file (None before it starts)."""
+        return self._server.loaded_quads if self._server is not None else None
 
     @property
     def network_isolated(self) -> bool | None:

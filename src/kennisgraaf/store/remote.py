@@ -17,7 +17,9 @@ Status codes by cause: the store does not answer within the query's time limit, 
 query at its own limit (Virtuoso ``SR171``, its cost estimate, or incomplete "anytime" results),
 → 504; the store cannot be reached → 503 with ``Retry-After``; the store refuses our credentials →
 502 saying so; the store refuses the query → its status (400 …) with its message; anything else
-from the store → 502. Every message goes through :class:`~kennisgraaf.store.credentials.Redactor`.
+from the store → 502. A fault of the store reaches the client as a short message with an incident
+id, its details (URL, account, the store's words) only the log (:func:`store_fault`). Every
+message and log line goes through :class:`~kennisgraaf.store.credentials.Redactor`.
 A result Virtuoso cut at its ``ResultSetMaxRows`` (it says so in ``X-SPARQL-MaxRows``) is marked
 truncated, as ours are.
 
@@ -41,9 +43,11 @@ import pyoxigraph as ox
 import requests
 
 from kennisgraaf.build.dataset import BuiltDataset
-from kennisgraaf.sparql import formats
+from kennisgraaf.config import DEFAULTS
+from kennisgraaf.sparql import mediatypes
 from kennisgraaf.sparql.admission import Limits
-from kennisgraaf.store.base import Binding, GuardedStore, QueryPlan, QueryResult, StoreError
+from kennisgraaf.sparql.results import serialise_solutions
+from kennisgraaf.store.base import Binding, GuardedStore, QueryPlan, QueryResult, StoreError, store_fault
 from kennisgraaf.store.credentials import Credentials, Redactor, split_userinfo
 
 UNION_GRAPH = "union"
@@ -57,8 +61,9 @@ _STORE_TIMEOUT = re.compile(r"(?i)SR171|transaction timed out|estimated executio
 class RemoteStore(GuardedStore):
     """The dataset in a SPARQL 1.1 store at ``endpoint`` (its query URL), loaded with :func:`load_into`."""
 
-    def __init__(self, endpoint: str, dataset: BuiltDataset, *, result_limit: int = 50000, timeout: float = 10.0,
-                 max_in_flight: int = 16, limits: Limits | None = None, connect_timeout: float = 5.0,
+    def __init__(self, endpoint: str, dataset: BuiltDataset, *, result_limit: int = DEFAULTS.result_limit,
+                 timeout: float = DEFAULTS.query_timeout, max_in_flight: int = DEFAULTS.max_in_flight,
+                 limits: Limits | None = None, connect_timeout: float = 5.0,
                  credentials: Credentials | None = None) -> None:
         super().__init__(dataset, result_limit=result_limit, timeout=timeout, max_in_flight=max_in_flight,
                          limits=limits)
@@ -79,12 +84,21 @@ class RemoteStore(GuardedStore):
         try:
             return self._execute(plan, bindings, timeout)
         except StoreError as exc:
-            # The one place every message passes: no secret reaches a client, a log or /health.
+            # The one place every message passes: no secret reaches a client, a log or /health
+            # (a fault with an incident id was redacted before it was logged: _fault).
+            if exc.incident:
+                raise
             raise StoreError(self.redact(exc.message), exc.status, exc.headers) from None
+
+    def _fault(self, message: str, detail: str, status: int, headers: dict[str, str] | None = None) -> StoreError:
+        """A failure of the store: the client gets ``message`` and an incident id, the log the (redacted) detail."""
+        fault = store_fault(message, self.redact(f"remote store {self.endpoint}: {detail}"), status=status)
+        fault.headers.update(headers or {})
+        return fault
 
     def _execute(self, plan: QueryPlan, bindings: dict[str, Binding], timeout: float) -> QueryResult:
         deadline = time.monotonic() + timeout
-        wire = "application/n-triples" if plan.kind == "graph" else formats.SPARQL_JSON
+        wire = "application/n-triples" if plan.kind == "graph" else mediatypes.SPARQL_JSON
         data: list[tuple[str, str]] = [("query", self._text(plan, bindings))]
         data += [("default-graph-uri", g) for g in (plan.default_graph or [self.union_graph])]
         data += [("named-graph-uri", g) for g in plan.named_graphs]
@@ -97,15 +111,15 @@ class RemoteStore(GuardedStore):
         except requests.Timeout:
             raise self.timeout_error(timeout) from None
         except requests.RequestException as exc:
-            raise StoreError(f"The SPARQL store at {self.endpoint} cannot be reached: {_reason(exc)}", 503,
-                             {"Retry-After": RETRY_AFTER}) from None
+            raise self._fault("The SPARQL store cannot be reached; try again in a moment.",
+                              f"cannot be reached: {_reason(exc)}", 503, {"Retry-After": RETRY_AFTER}) from None
         with response:
             if response.status_code != 200:
                 raise self._error(response, timeout)
             if response.headers.get("X-SQL-State"):
                 # Virtuoso's "anytime" answer: cut off at its own time limit, yet 200.
-                raise StoreError(f"The SPARQL store stopped the query at its own time limit and sent incomplete "
-                                 f"results ({response.headers.get('X-SQL-Message', '').strip()}).", 504)
+                raise StoreError("The SPARQL store stopped the query at its own time limit (it sent incomplete "
+                                 "results).", 504)
             response.raw.decode_content = True
             try:
                 result = self._read(plan, response, lambda: time.monotonic() > deadline)
@@ -116,7 +130,8 @@ class RemoteStore(GuardedStore):
             except requests.RequestException as exc:
                 if isinstance(exc, requests.Timeout) or time.monotonic() > deadline:
                     raise self.timeout_error(timeout) from None
-                raise StoreError(f"The SPARQL store's answer broke off: {_reason(exc)}", 502) from None
+                raise self._fault("The SPARQL store's answer broke off.", f"answer broke off: {_reason(exc)}",
+                                  502) from None
             except _Overrun:
                 raise self.timeout_error(timeout) from None
             except (SyntaxError, OSError, ValueError) as exc:
@@ -127,23 +142,27 @@ class RemoteStore(GuardedStore):
                     raise StoreError("The SPARQL store stopped the query at its own time limit (its answer broke "
                                      "off: " + self._tail.decode("utf-8", "replace")[-120:].strip() + ").",
                                      504) from None
-                raise StoreError(f"The SPARQL store's answer could not be read: {exc}", 502) from None
+                raise self._fault("The SPARQL store's answer could not be read.", f"unreadable answer: {exc}",
+                                  502) from None
 
     def _error(self, response: requests.Response, timeout: float) -> StoreError:
         message = _text_of(response)
         status = response.status_code
         if status in (401, 403):
-            return StoreError(_refusal(status, self.credentials, "SPARQL store", "store_user, store_password, "
-                                       "store_auth, store_token or store_headers"), 502)
+            reason = f"{status} {'Unauthorized' if status == 401 else 'Forbidden'}"
+            shown = (f"The SPARQL store refused the app's credentials ({reason})." if self.credentials else
+                     f"The SPARQL store asks for credentials ({reason}) and the app has none.")
+            return self._fault(shown, _refusal(status, self.credentials, "SPARQL store", "store_user, "
+                                               "store_password, store_auth, store_token or store_headers"), 502)
         if status in (400, 406, 413, 414, 415):
             return StoreError(message or f"The SPARQL store refused the query ({status}).", status)
         # Virtuoso repeats the query after "SPARQL query:"; only the message before it counts.
         if status == 504 or (status >= 500 and _STORE_TIMEOUT.search(message.split("SPARQL query:")[0])):
-            return StoreError(f"The SPARQL store stopped the query at its own time limit ({status}): {message}", 504)
+            return StoreError("The SPARQL store stopped the query at its own time limit.", 504)
         if status == 503:
-            return StoreError(f"The SPARQL store is busy ({status}): {message}", 503,
+            return StoreError("The SPARQL store is busy; try again in a moment.", 503,
                               {"Retry-After": response.headers.get("Retry-After", RETRY_AFTER)})
-        return StoreError(f"The SPARQL store failed ({status}): {message}", 502)
+        return self._fault("The SPARQL store failed.", f"{status}: {message}", 502)
 
     def _text(self, plan: QueryPlan, bindings: dict[str, Binding]) -> str:
         """The query with BASE and our prefixes in front, and bindings as a VALUES block in its outermost group."""
@@ -172,7 +191,7 @@ class RemoteStore(GuardedStore):
         if plan.kind == "graph":
             triples = ox.parse(input=reader, format=ox.RdfFormat.N_TRIPLES)
             kept, truncated = _take(triples, self.result_limit, late)
-            fmt = formats.rdf_format(plan.media_type)
+            fmt = mediatypes.rdf_format(plan.media_type)
             kwargs: dict[str, Any] = {"prefixes": self.prefixes} if fmt in (
                 ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else {}
             return QueryResult("graph", plan.media_type, ox.serialize(kept, format=fmt, **kwargs), truncated)
@@ -182,7 +201,7 @@ class RemoteStore(GuardedStore):
             return QueryResult("ask", plan.media_type, results.serialize(format=fmt_results))
         variables = [v.value for v in results.variables]
         rows, truncated = _take((tuple(solution) for solution in results), self.result_limit, late)
-        body = formats.serialise_solutions(variables, rows, plan.media_type)
+        body = serialise_solutions(variables, rows, plan.media_type)
         return QueryResult("select", plan.media_type, body, truncated)
 
     def describe(self) -> str:

@@ -12,12 +12,14 @@ Forking it gives a ready worker in milliseconds, also when heavy queries keep th
 the workers share the store's memory until they write to it. The fork server stays
 single-threaded, which is what makes forking it safe. Each worker asks the kernel to end it a
 little after each job's time limit (SIGALRM), so none outlives a dead parent for long.
-This module imports only the standard library, pyoxigraph and :mod:`kennisgraaf.sparql.formats`.
+This module imports only the standard library, pyoxigraph, :mod:`kennisgraaf.sparql.mediatypes` and
+:mod:`kennisgraaf.sparql.results`.
 """
 
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import math
 import os
@@ -28,11 +30,14 @@ import struct
 import sys
 from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from kennisgraaf.sparql import formats
+from kennisgraaf.config import DEFAULTS
+from kennisgraaf.sparql import mediatypes
+from kennisgraaf.sparql.results import serialise_solutions
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
@@ -49,8 +54,9 @@ class WorkerSpec:
     asserted_graph: str
     base: str
     prefixes: dict[str, str] = field(default_factory=dict)
-    memory_mb: int = 0  # address-space limit per worker; 0 = none
+    memory_mb: int = DEFAULTS.worker_memory_mb  # address-space limit per worker; 0 = none
     isolate_network: bool = True
+    quads_sha256: str = ""  # the build's checksum of quads_file, checked before loading ("" = none)
 
 
 @dataclass(frozen=True)
@@ -63,27 +69,40 @@ class Job:
     named_graphs: list[str]
     substitutions: dict[str, Any]
     result_limit: int
-    timeout: float = 10.0
+    timeout: float = DEFAULTS.query_timeout
 
 
-def load_store(spec: WorkerSpec) -> ox.Store:
-    """The dataset with its two materialised unions, as :meth:`BuiltDataset.open_store` builds it."""
-    quads = list(ox.parse(path=spec.quads_file, format=ox.RdfFormat.N_QUADS))
+class DamagedFile(Exception):
+    """The quads file is not the one the build wrote."""
+
+
+def load_store(spec: WorkerSpec) -> tuple[ox.Store, int]:
+    """The dataset with its two materialised unions, as :meth:`BuiltDataset.open_store` builds it, and its size.
+
+    The file is checked against the build's checksum first, also when a fork server is restarted
+    long after the app opened the cache: a damaged file is never served.
+    """
+    data = Path(spec.quads_file).read_bytes()
+    if spec.quads_sha256 and hashlib.sha256(data).hexdigest() != spec.quads_sha256:
+        raise DamagedFile(f"{spec.quads_file} is not the file the build wrote (its SHA-256 differs); "
+                          "rebuild with `kennisgraaf build --force`")
+    quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
     inferred, asserted = ox.NamedNode(spec.inferred_graph), ox.NamedNode(spec.asserted_graph)
     store = ox.Store()
     store.extend(quads)
     store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
     store.extend(ox.Quad(q.subject, q.predicate, q.object, asserted) for q in quads if q.graph_name != inferred)
-    return store
+    return store, len(quads)
 
 
 def execute(store: ox.Store, spec: WorkerSpec, job: Job) -> tuple:
-    """Run ``job``; reply ``("ok", kind, media_type, body, truncated)`` or ``("error", status, message)``."""
-    if job.default_graph is None:
-        default: Any = ox.DefaultGraph()
-    else:
-        default = [ox.NamedNode(iri) for iri in job.default_graph]
+    """Run ``job``; reply ``("ok", kind, media_type, body, truncated)``, ``("error", status, message)`` for the
+    query's own fault, or ``("fault", detail)`` for the engine's (the pool logs it; the client sees an id)."""
     try:
+        if job.default_graph is None:
+            default: Any = ox.DefaultGraph()
+        else:
+            default = [ox.NamedNode(iri) for iri in job.default_graph]
         results = store.query(
             job.text,
             base_iri=spec.base or None,
@@ -95,18 +114,23 @@ def execute(store: ox.Store, spec: WorkerSpec, job: Job) -> tuple:
         return _serialise(results, job, spec)
     except SyntaxError as exc:
         return ("error", 400, f"SPARQL syntax error: {exc}")
-    except (OSError, ValueError, TypeError, RuntimeError) as exc:
-        return ("error", 500, f"the query engine failed: {exc}")
+    except (ValueError, RuntimeError, OSError) as exc:
+        # pyoxigraph raises ValueError for a query error and RuntimeError for the other evaluation
+        # errors (an unknown function, a graph that is not one); the store is in memory, so an OSError
+        # comes only from I/O the query asks for (SERVICE, which admission refuses before this).
+        return ("error", 400, f"The query cannot be evaluated: {exc}")
+    except Exception as exc:  # anything else (our serialisers, the interpreter) is not the query's fault
+        return ("fault", f"{type(exc).__name__}: {exc}")
 
 
 def _serialise(results: Any, job: Job, spec: WorkerSpec) -> tuple:
     if isinstance(results, ox.QueryBoolean):
         fmt = ox.QueryResultsFormat.from_media_type(job.media_type)
-        if job.media_type not in formats.RESULT_TYPES or fmt is None:
+        if job.media_type not in mediatypes.RESULT_TYPES or fmt is None:
             return ("error", 406, f"ASK results cannot be given as {job.media_type}")
         return ("ok", "ask", job.media_type, results.serialize(format=fmt), False)
     if isinstance(results, ox.QueryTriples):
-        if job.media_type not in formats.GRAPH_TYPES:
+        if job.media_type not in mediatypes.GRAPH_TYPES:
             return ("error", 406, f"graph results cannot be given as {job.media_type}")
         triples = []
         for triple in results:
@@ -116,7 +140,7 @@ def _serialise(results: Any, job: Job, spec: WorkerSpec) -> tuple:
         else:
             return ("ok", "graph", job.media_type, _rdf(triples, job.media_type, spec), False)
         return ("ok", "graph", job.media_type, _rdf(triples, job.media_type, spec), True)
-    if job.media_type not in formats.RESULT_TYPES:
+    if job.media_type not in mediatypes.RESULT_TYPES:
         return ("error", 406, f"SELECT results cannot be given as {job.media_type}")
     variables = [v.value for v in results.variables]
     rows, truncated = [], False
@@ -125,11 +149,11 @@ def _serialise(results: Any, job: Job, spec: WorkerSpec) -> tuple:
             truncated = True
             break
         rows.append(tuple(solution))
-    return ("ok", "select", job.media_type, formats.serialise_solutions(variables, rows, job.media_type), truncated)
+    return ("ok", "select", job.media_type, serialise_solutions(variables, rows, job.media_type), truncated)
 
 
 def _rdf(triples: list[ox.Triple], media_type: str, spec: WorkerSpec) -> bytes:
-    fmt = formats.rdf_format(media_type)
+    fmt = mediatypes.rdf_format(media_type)
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
         return ox.serialize(triples, format=fmt, prefixes=spec.prefixes)
     return ox.serialize(triples, format=fmt)
@@ -159,9 +183,13 @@ def main(argv: list[str]) -> None:
     if spec.memory_mb:
         limit = spec.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    store = load_store(spec)
+    try:
+        store, loaded = load_store(spec)
+    except (DamagedFile, OSError, SyntaxError) as exc:
+        control.sendall(json.dumps({"error": str(exc)}).encode() + b"\n")
+        return
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
-    control.sendall(json.dumps({"pid": os.getpid(), "isolated": isolated}).encode() + b"\n")
+    control.sendall(json.dumps({"pid": os.getpid(), "isolated": isolated, "quads": loaded}).encode() + b"\n")
     while control.recv(1) == FORK:
         mine, theirs = socket.socketpair()
         pid = os.fork()

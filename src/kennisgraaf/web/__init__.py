@@ -22,6 +22,7 @@ from kennisgraaf.web.dumps import bp as dumps_bp
 from kennisgraaf.web.queries import bp as queries_bp
 from kennisgraaf.web.resources import bp as resources_bp
 from kennisgraaf.web.sparql import bp as sparql_bp
+from kennisgraaf.web.why import bp as why_bp
 
 
 @dataclass
@@ -54,4 +55,5 @@ def create_app(
     app.register_blueprint(resources_bp)
     app.register_blueprint(dumps_bp)
     app.register_blueprint(sparql_bp)
+    app.register_blueprint(why_bp)
     return app

@@ -19,7 +19,17 @@ from kennisgraaf import __version__
 from kennisgraaf.site.dumps import DUMP_SPECS, GZIP_MEDIA_TYPE, SPECS_BY_NAME, Dump, DumpCache, known_graphs
 from kennisgraaf.site.pageindex import IndexCache, PageQueries
 from kennisgraaf.site.void import VoidFacts, collect, describe, serialise_description
-from kennisgraaf.sparql.negotiation import BY_MEDIA_TYPE, HTML, choose_media_type
+from kennisgraaf.sparql.mediatypes import (
+    BY_MEDIA_TYPE,
+    HTML,
+    JSON,
+    JSON_LD,
+    N_TRIPLES,
+    RDF_XML,
+    TURTLE,
+    NotAcceptable,
+    negotiate,
+)
 from kennisgraaf.store.base import StoreError
 from kennisgraaf.web.errors import UserError
 from kennisgraaf.web.state import context as _ctx
@@ -27,7 +37,7 @@ from kennisgraaf.web.state import shared as _shared
 
 bp = Blueprint("dumps", __name__)
 
-RDF_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+RDF_TYPES = [TURTLE, JSON_LD, N_TRIPLES, RDF_XML]
 
 
 
@@ -44,6 +54,14 @@ def _built_at() -> datetime:
     return datetime.strptime(_ctx().dataset.meta["built"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
+
+
+def _choose(offers: list[str]) -> str | None:
+    """The offer that best fits the request's Accept (the first without a preference), None if none does."""
+    try:
+        return negotiate(request.accept_mimetypes, offers)
+    except NotAcceptable:
+        return None
 
 
 def _conditional(response: Response, etag: str, *, vary: tuple[str, ...] = ()) -> Response:
@@ -63,7 +81,7 @@ def _conditional(response: Response, etag: str, *, vary: tuple[str, ...] = ()) -
 @bp.get("/dumps/")
 def index() -> Response:
     dumps = _dumps().all()
-    if choose_media_type(request.accept_mimetypes, [HTML, "application/json"]) == "application/json":
+    if _choose([HTML, JSON]) == JSON:
         return jsonify({"ok": True, "dumps": [_summary(d) for d in dumps], "void": "/.well-known/void"})
     return Response(render_template("dumps/index.html", dumps=dumps, graphs=known_graphs(_ctx().dataset)),
                     mimetype=HTML)
@@ -121,7 +139,7 @@ def graph_store() -> Response:
     ctx = _ctx()
     if graph is not None and graph not in known_graphs(ctx.dataset):
         raise UserError(f"no graph <{graph}> in this dataset", 404)
-    media_type = choose_media_type(request.accept_mimetypes, RDF_TYPES)
+    media_type = _choose(RDF_TYPES)
     if media_type is None:
         raise UserError("no acceptable representation; offered: " + ", ".join(RDF_TYPES), 406)
     body = _dumps().graph(graph, BY_MEDIA_TYPE[media_type].rdf_format)
@@ -140,8 +158,8 @@ def _void_facts() -> VoidFacts:
 
 @bp.get("/.well-known/void")
 def void() -> Response:
-    offers = ["text/turtle", HTML, *RDF_TYPES[1:]]
-    media_type = choose_media_type(request.accept_mimetypes, offers)
+    offers = [TURTLE, HTML, *RDF_TYPES[1:]]
+    media_type = _choose(offers)
     if media_type is None:
         raise UserError("no acceptable representation; offered: " + ", ".join(offers), 406)
     facts, dumps = _void_facts(), _dumps().all()
@@ -169,13 +187,18 @@ def health() -> Response:
         problem = None if store_ok else "the store holds no triples"
     except (StoreError, OSError) as exc:
         store_ok, problem = False, str(exc)
+    # What the store actually loaded, against what the build wrote (the embedded store reports it).
+    loaded = getattr(ctx.store, "loaded_triples", None)
+    if store_ok and loaded is not None and loaded != ctx.dataset.triple_count:
+        store_ok, problem = False, f"the store loaded {loaded} of the build's {ctx.dataset.triple_count} quads"
     elapsed = round((time.perf_counter() - started) * 1000, 1)
     body = {
         "ok": store_ok,
         "status": "ok" if store_ok else "unavailable",
         "version": __version__,
         "dataset": {"key": ctx.dataset.key, "built": ctx.dataset.meta["built"], "base": ctx.dataset.base,
-                    "graphs": len(ctx.dataset.graph_names), "quads": sum(ctx.dataset.meta["triples"].values())},
+                    "graphs": len(ctx.dataset.graph_names), "quads": ctx.dataset.triple_count,
+                    "sha256": ctx.dataset.quads_sha256, **({"loaded": loaded} if loaded is not None else {})},
         "store": {"ok": store_ok, "milliseconds": elapsed, **({"error": problem} if problem else {})},
         "dumps": [spec.file_name for spec in DUMP_SPECS],
     }

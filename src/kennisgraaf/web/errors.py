@@ -7,11 +7,14 @@ Domain exceptions carry a status and a message for users. Machine clients get JS
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Flask, Response, jsonify, render_template, request
 from jinja2 import TemplateNotFound
 from werkzeug.exceptions import HTTPException
 
-from kennisgraaf.store.base import StoreError
+from kennisgraaf.sparql import mediatypes
+from kennisgraaf.store.base import StoreError, store_fault
 
 
 class UserError(Exception):
@@ -29,8 +32,7 @@ class UserError(Exception):
 
 def wants_html() -> bool:
     """True when the client prefers HTML over JSON (a browser)."""
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["application/json"]
+    return mediatypes.wants_html(request.accept_mimetypes, [mediatypes.JSON])
 
 
 def error_response(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
@@ -57,14 +59,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(StoreError)
     def handle_store_error(exc: StoreError) -> Response:
-        # A busy, slow, unreachable or refusing store (503/504/502) is said as such, as /sparql says it;
-        # anything else is our fault (500). The SPARQL blueprint has its own handler: there a store
-        # error is usually the query's fault. Remote-store messages carry no credentials (Redactor).
-        if exc.status in (502, 503, 504):
-            app.logger.warning("store: %s", exc.message)
+        # A busy or slow store is the client's to retry (503/504), a store fault already carries its
+        # incident id; anything else on a page is our own query failing: our fault (500), logged.
+        # The SPARQL blueprint has its own handler: there a store error is usually the query's fault.
+        if exc.status in (503, 504) or exc.incident:
             return error_response(exc.message, exc.status, exc.headers)
-        app.logger.error("query failed: %s", exc.message)
-        return error_response("internal error: a query failed", 500)
+        fault = store_fault("internal error: a query of this page failed.", f"{exc.status} {exc.message}")
+        return error_response(fault.message, 500)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(exc: HTTPException) -> Response:
@@ -75,8 +76,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception) -> Response:
-        app.logger.exception("unhandled error")
-        return error_response("internal error: the server could not answer this request", 500)
+        incident = secrets.token_hex(4)
+        app.logger.exception("incident %s: unhandled error on %s %s", incident, request.method, request.path)
+        return error_response(f"internal error: the server could not answer this request (incident {incident}: "
+                              "the operator finds the details in the server log under this id).", 500)
 
     @app.after_request
     def common_headers(response: Response) -> Response:

@@ -6,8 +6,22 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, request
+from werkzeug.datastructures import LanguageAccept
 
-from kennisgraaf.sparql.negotiation import choose_language, other_language
+LANGUAGES = ("nl", "en")
+
+
+def choose_language(param: str | None, cookie: str | None, accept: LanguageAccept) -> str:
+    """``?lang=`` first, then the ``lang`` cookie, then ``Accept-Language``; Dutch by default."""
+    for explicit in (param, cookie):
+        if explicit in LANGUAGES:
+            return explicit
+    best = accept.best_match(LANGUAGES) if accept else None
+    return best if best in LANGUAGES else "nl"
+
+
+def other_language(lang: str) -> str:
+    return "en" if lang == "nl" else "nl"
 
 
 def request_language() -> str:

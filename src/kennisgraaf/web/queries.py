@@ -17,8 +17,6 @@ from flask.blueprints import BlueprintSetupState
 
 from kennisgraaf.site.cannedresults import (
     FORMATS,
-    HTML,
-    JSON,
     Table,
     evidence_for,
     formats_for,
@@ -27,9 +25,9 @@ from kennisgraaf.site.cannedresults import (
 )
 from kennisgraaf.site.pageindex import IndexCache, PageIndex, PageQueries
 from kennisgraaf.sparql.catalogue import BoundQuery, CannedQuery, Catalogue, ParameterError, UnknownQuery
-from kennisgraaf.sparql.negotiation import choose_media_type
+from kennisgraaf.sparql.mediatypes import HTML, JSON, N_TRIPLES, SPARQL_JSON, NotAcceptable, negotiate
 from kennisgraaf.sparql.queryfiles import load_catalogue
-from kennisgraaf.store.base import SPARQL_JSON, QueryResult, StoreError, parse_json_rows
+from kennisgraaf.store.base import QueryResult, StoreError, solutions
 from kennisgraaf.web.errors import UserError, error_response
 from kennisgraaf.web.i18n import request_language
 from kennisgraaf.web.state import context as _ctx
@@ -65,7 +63,7 @@ def _index() -> PageIndex:
 def _select(text: str) -> list[dict[str, str]]:
     """Rows (plain strings) of a helper SELECT on the full graph: membership checks, form options."""
     try:
-        rows = parse_json_rows(_ctx().store.query(text, accept=SPARQL_JSON))[1]
+        rows = solutions(_ctx().store.query(text, accept=SPARQL_JSON))[1]
     except StoreError as exc:
         raise UserError(exc.message, exc.status, exc.headers) from None
     return [{name: term.value for name, term in row.items()} for row in rows]
@@ -123,11 +121,11 @@ def _media_type(query: CannedQuery) -> str:
         if fmt not in offered:
             raise ParameterError("format", f"{fmt!r} is not allowed; use one of {', '.join(offered)}")
         return offered[fmt]
-    chosen = choose_media_type(request.accept_mimetypes, list(offered.values()))
-    if chosen is None:
+    try:
+        return negotiate(request.accept_mimetypes, list(offered.values()))
+    except NotAcceptable:
         raise UserError(f"no acceptable representation; {query.name} is available as "
-                        + ", ".join(offered.values()), 406)
-    return chosen
+                        + ", ".join(offered.values()), 406) from None
 
 
 @bp.get("/queries")
@@ -137,11 +135,12 @@ def catalogue_page() -> Response:
     fmt = _args({"format", "lang"}).get("format")
     if fmt not in (None, "html", "json"):
         raise ParameterError("format", f"{fmt!r} is not allowed; use html or json")
-    chosen = {"html": HTML, "json": JSON}.get(fmt or "") or choose_media_type(request.accept_mimetypes, [HTML, JSON])
+    try:
+        chosen = negotiate(request.accept_mimetypes, [HTML, JSON], fmt)
+    except NotAcceptable:
+        raise UserError(f"no acceptable representation; /queries is available as {HTML}, {JSON}", 406) from None
     if chosen == JSON:
         return jsonify({"queries": [_describe(q) for q in catalogue]})
-    if chosen is None:
-        raise UserError(f"no acceptable representation; /queries is available as {HTML}, {JSON}", 406)
     return Response(render_template("queries/catalogue.html", queries=list(catalogue)), mimetype=HTML)
 
 
@@ -176,7 +175,7 @@ def query_page(name: str) -> Response:
         if media_type.startswith("text/"):
             response.mimetype_params["charset"] = "utf-8"
     else:
-        variables, rows = parse_json_rows(result)
+        variables, rows = solutions(result)
         response = jsonify({"query": query.name, "parameters": dict(bound.values), "asserted": asserted,
                             "variables": variables, "truncated": result.truncated,
                             "rows": simple_rows(query, rows, evidence_for(query, rows, _index(), _ctx().uris,
@@ -202,7 +201,7 @@ def _html(query: CannedQuery) -> Response:
         given, asserted = _given()
         bound = _bind(query, given)
         values = dict(bound.values)
-        accept = SPARQL_JSON if query.kind != "graph" else "application/n-triples"
+        accept = SPARQL_JSON if query.kind != "graph" else N_TRIPLES
         result = _run(bound.text, accept, asserted)
         table = Table.build(query, result, _index(), _ctx().uris, request_language())
     except ParameterError as exc:

@@ -20,13 +20,14 @@ from kennisgraaf.site.ontodoc import OntologyDoc, load_ontology_doc
 from kennisgraaf.site.pageindex import IndexCache, PageIndex, PageQueries, is_iri
 from kennisgraaf.site.pages import Description, Labeller, describe, description_quads, suggestions
 from kennisgraaf.site.sourceview import source_view
-from kennisgraaf.sparql.negotiation import (
+from kennisgraaf.sparql.mediatypes import (
     BY_EXTENSION,
     BY_MEDIA_TYPE,
     HTML,
     RESOURCE_FORMATS,
-    RdfFormat,
-    choose_media_type,
+    MediaType,
+    NotAcceptable,
+    negotiate,
     split_extension,
 )
 from kennisgraaf.vocab import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY
@@ -74,15 +75,19 @@ def _remember_language(response: Response) -> Response:
     return response
 
 
-def _negotiate(fmt: RdfFormat | None) -> str:
+# What a page is served as: HTML when the client states no preference, else the best for Accept.
+PAGE_TYPES = (HTML, *(f.media_type for f in RESOURCE_FORMATS))
+
+
+def _negotiate(fmt: MediaType | None) -> str:
     """The media type to answer with: the extension's, or the best for ``Accept`` (406 if none)."""
     if fmt is not None:
         return fmt.media_type
-    chosen = choose_media_type(request.accept_mimetypes)
-    if chosen is None:
-        offered = ", ".join([HTML, *BY_MEDIA_TYPE])
-        raise UserError(f"no acceptable representation; this resource is available as {offered}", 406)
-    return chosen
+    try:
+        return negotiate(request.accept_mimetypes, PAGE_TYPES)
+    except NotAcceptable:
+        offered = ", ".join(PAGE_TYPES)
+        raise UserError(f"no acceptable representation; this resource is available as {offered}", 406) from None
 
 
 def _alternates(path: str) -> list[tuple[str, str, str]]:
@@ -212,7 +217,11 @@ def _not_found(iri: str) -> Response:
 
 
 def _wants_html() -> bool:
-    return choose_media_type(request.accept_mimetypes) in (HTML, None)
+    """A page (HTML) when the client would get one here, or cannot take anything else we have."""
+    try:
+        return negotiate(request.accept_mimetypes, PAGE_TYPES) == HTML
+    except NotAcceptable:
+        return True
 
 
 # -- ontology and graphs -------------------------------------------------------------------------
@@ -247,7 +256,7 @@ def ontology_part(rest: str) -> Response:
     return redirect("/def" + anchor, 303)
 
 
-def _format_of_extension(ext: str | None) -> RdfFormat | None:
+def _format_of_extension(ext: str | None) -> MediaType | None:
     if ext is None:
         return None
     _, fmt = split_extension("x." + ext)

@@ -4,15 +4,27 @@ waitress reads every request completely (headers and body, within size limits) i
 asynchronous I/O loop before a worker thread sees it, so slow or half-open clients tie up no
 thread; it answers slow readers from its output buffers the same way. Queries in flight are
 capped separately (``max_in_flight``, see :mod:`kennisgraaf.web.sparql`).
+
+A request body over waitress's limit is refused before the app runs. waitress answers 413 and
+closes the socket while the client is still sending, and closing a socket with unread data
+makes the kernel send a reset, which destroys the answer before the client reads it. So our
+channel *lingers* (as Apache and nginx do): after the refusal it shuts down its sending side
+and reads and discards what the client still sends, up to ``LINGER_BYTES`` or
+``LINGER_SECONDS``, then closes. The client reads the status and the reason, then sees the close.
 """
 
 from __future__ import annotations
 
 import signal
+import socket
+import time
 from collections.abc import Callable
 from typing import Any
 
 import waitress
+from waitress.channel import HTTPChannel
+from waitress.task import ErrorTask
+from waitress.utilities import RequestEntityTooLarge
 
 from kennisgraaf.config import Settings
 
@@ -25,9 +37,73 @@ def server_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
+LINGER_BYTES = 64 * 1024 * 1024  # what a refused client may still send before we stop reading
+LINGER_SECONDS = 10.0
+
+
+class ExplainedErrorTask(ErrorTask):
+    """waitress's error answer, with a reason a person can act on for an oversized body."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        if isinstance(error, RequestEntityTooLarge):
+            limit = self.channel.adj.max_request_body_size
+            error.body = (f"The request body is larger than this server accepts ({limit} bytes). A SPARQL query may "
+                          f"be at most {self.channel.server.max_query_bytes} bytes (max_query_bytes).")
+        self.channel.linger = True
+        super().execute()
+
+
+class LingeringChannel(HTTPChannel):
+    """An HTTP channel that, after refusing a request, drains the client's body instead of resetting it."""
+
+    error_task_class = ExplainedErrorTask
+    linger = False
+    draining = False
+    drained = 0
+    drain_until = 0.0
+
+    def handle_close(self) -> None:
+        if self.linger and not self.draining and self.connected and self.socket is not None:
+            try:
+                self.socket.shutdown(socket.SHUT_WR)  # the answer is complete: the client sees the end
+            except OSError:
+                super().handle_close()
+                return
+            self.draining = True
+            self.will_close = False
+            self.drain_until = time.monotonic() + LINGER_SECONDS
+            return
+        super().handle_close()
+
+    def readable(self) -> bool:
+        return True if self.draining else super().readable()
+
+    def writable(self) -> bool:
+        # While draining, only the server's idle-channel sweep (will_close) makes this writable.
+        return self.will_close if self.draining else super().writable()
+
+    def handle_read(self) -> None:
+        if not self.draining:
+            super().handle_read()
+            return
+        try:
+            data = self.recv(self.adj.recv_bytes)  # b"" (closed by the client) calls handle_close
+        except OSError:
+            data = b""
+        self.drained += len(data)
+        if data and (self.drained > LINGER_BYTES or time.monotonic() > self.drain_until):
+            self.draining = False
+            self.linger = False
+            super().handle_close()
+        elif not data and self.socket is not None:
+            self.linger = False
+            super().handle_close()
+
+
 def create_server(app: Callable[..., Any], settings: Settings) -> Any:
     """A waitress server for ``app``, bound (port 0 picks a free one) but not yet running."""
-    return waitress.create_server(
+    server = waitress.create_server(
         app,
         host=settings.host,
         port=settings.port,
@@ -44,6 +120,9 @@ def create_server(app: Callable[..., Any], settings: Settings) -> Any:
         expose_tracebacks=False,
         clear_untrusted_proxy_headers=True,
     )
+    server.channel_class = LingeringChannel
+    server.max_query_bytes = settings.max_query_bytes
+    return server
 
 
 def run(app: Callable[..., Any], settings: Settings, echo: Callable[[str], None],

@@ -18,9 +18,9 @@ from werkzeug.exceptions import HTTPException
 
 from kennisgraaf.site.examples import example_queries
 from kennisgraaf.site.service import description
-from kennisgraaf.sparql import formats
+from kennisgraaf.sparql import mediatypes
 from kennisgraaf.sparql.admission import READ_ONLY_MESSAGE, query_form
-from kennisgraaf.store.base import StoreError, parse_json_rows
+from kennisgraaf.store.base import StoreError, solutions
 from kennisgraaf.web.errors import UserError
 
 bp = Blueprint("sparql", __name__)
@@ -29,8 +29,6 @@ QUERY_TYPES = ("application/sparql-query", "application/x-www-form-urlencoded")
 TRUE, FALSE = {"", "1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 FORMAT_PARAMS = ("format", "output", "results")
 CORS_EXPOSED = "X-Result-Truncated, X-Result-Limit, Content-Disposition"
-EXTENSIONS = {formats.SPARQL_JSON: "srj", formats.SPARQL_XML: "srx", formats.CSV: "csv", formats.TSV: "tsv",
-              formats.TURTLE: "ttl", formats.N_TRIPLES: "nt", formats.JSON_LD: "jsonld", formats.RDF_XML: "rdf"}
 
 
 def _context():
@@ -158,17 +156,14 @@ def _asserted(params: MultiDict) -> bool:
 
 
 def _wants_html() -> bool:
-    accept = request.accept_mimetypes
-    html = accept["text/html"]
-    return html > 0 and "text/html" in accept.values() and all(
-        html >= accept[t] for t in (*formats.RESULT_TYPES, *formats.GRAPH_TYPES, "application/xml"))
+    return mediatypes.wants_html(request.accept_mimetypes, (*mediatypes.RESULT_TYPES, *mediatypes.GRAPH_TYPES))
 
 
 def _answer(query: str, params: MultiDict) -> Response:
     ctx = _context()
     kind = query_form(query)
-    supported = formats.GRAPH_TYPES if kind == "graph" else formats.RESULT_TYPES
-    media_type = _negotiate(params, supported, "graph" if kind == "graph" else "results")
+    supported = mediatypes.GRAPH_TYPES if kind == "graph" else mediatypes.RESULT_TYPES
+    media_type = _negotiate(params, supported)
     default_graphs, named_graphs = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
     protocol_dataset = bool(default_graphs or named_graphs)
     result = ctx.store.query(
@@ -184,11 +179,11 @@ def _answer(query: str, params: MultiDict) -> Response:
         response.headers["X-Result-Truncated"] = "true"
     if _param(params, "download") is not None:
         response.headers["Content-Disposition"] = (
-            f'attachment; filename="kennisgraaf-results.{EXTENSIONS[result.media_type]}"')
+            f'attachment; filename="kennisgraaf-results.{mediatypes.BY_MEDIA_TYPE[result.media_type].extension}"')
     return response
 
 
-def _negotiate(params: MultiDict, supported: tuple[str, ...], kind: str) -> str:
+def _negotiate(params: MultiDict, supported: tuple[str, ...]) -> str:
     """The media type to answer with: from a format parameter if there is one, else from Accept.
 
     Clients repeat the parameter under several names and values (SPARQLWrapper sends ``format``,
@@ -197,14 +192,13 @@ def _negotiate(params: MultiDict, supported: tuple[str, ...], kind: str) -> str:
     wanted = [value for name in FORMAT_PARAMS for value in params.getlist(name)]
     try:
         for value in wanted:
-            try:
-                return formats.negotiate(None, supported, value, formats.FORMAT_NAMES[kind])
-            except formats.NotAcceptable:
-                continue
+            found = mediatypes.resolve(value, supported)
+            if found is not None:
+                return found
         if wanted:
-            raise formats.NotAcceptable(supported)
-        return formats.negotiate(request.headers.get("Accept"), supported)
-    except formats.NotAcceptable as exc:
+            raise mediatypes.NotAcceptable(supported)
+        return mediatypes.negotiate(request.accept_mimetypes, supported)
+    except mediatypes.NotAcceptable as exc:
         raise UserError(str(exc), 406) from None
 
 
@@ -214,7 +208,7 @@ def _content_type(media_type: str) -> str:
 
 def _service_description() -> Response:
     ctx = _context()
-    media_type = _negotiate(request.args, formats.GRAPH_TYPES, "graph")
+    media_type = _negotiate(request.args, mediatypes.GRAPH_TYPES)
     counts = ctx.extras.get("sparql_counts")
     if counts is None:
         counts = _graph_counts()
@@ -231,17 +225,17 @@ def _graph_counts() -> dict[str, int]:
     """Triples in the default graph ("") and in each graph a query may name."""
     store = _context().store
     counts: dict[str, int] = {}
-    _, rows = parse_json_rows(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"))
+    _, rows = solutions(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"))
     counts[""] = int(rows[0]["n"].value)
     graphs = sorted(store.graphs) if hasattr(store, "graphs") else _context().dataset.named_graph_iris()
     for graph in graphs:
-        _, rows = parse_json_rows(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", default_graphs=[graph]))
+        _, rows = solutions(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", default_graphs=[graph]))
         counts[graph] = int(rows[0]["n"].value)
     return counts
 
 
 def _serialise(triples: list[ox.Triple], media_type: str, prefixes: dict[str, str]) -> bytes:
-    fmt = formats.rdf_format(media_type)
+    fmt = mediatypes.rdf_format(media_type)
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
         prefixes = {**prefixes, "sd": "http://www.w3.org/ns/sparql-service-description#",
                     "void": "http://rdfs.org/ns/void#", "formats": "http://www.w3.org/ns/formats/"}
