@@ -20,7 +20,7 @@ from serving import start_server, stop_server
 
 from kennisgraaf.build.newdoc import document_kinds
 from kennisgraaf.build.pipeline import rebuild_reason
-from kennisgraaf.build.quotes import marked_differences, nearest_passages, turtle_literal
+from kennisgraaf.build.quotes import marked_differences, nearest_passages, sentence_around, turtle_literal
 from kennisgraaf.build.rdfio import read_turtle
 from kennisgraaf.build.sources import locate
 from kennisgraaf.cli import main
@@ -81,6 +81,17 @@ def test_several_passages_do_not_overlap_and_come_best_first():
     assert [p.line for p in passages] == [1, 18]
     assert passages[0].score >= passages[1].score
     assert nearest_passages("   ", LETTER) == []
+
+
+def test_a_passage_widens_to_its_sentence_across_broken_lines():
+    [passage] = nearest_passages("jeugdzorg overdragen", LETTER)
+    sentence = sentence_around(passage, LETTER)
+    assert sentence.text == ("Het college stelt voor de subsidie voor breedtesport af te bouwen en de taken op het "
+                             "gebied van jeugdzorg over te dragen aan de gemeenten.")
+    assert sentence.line == 10
+    assert [(w.start, w.end) for w in locate(sentence.text, LETTER)] == [(sentence.start, sentence.end)]
+    [heading] = nearest_passages("Onderwerp sociaal beleid", LETTER)
+    assert sentence_around(heading, LETTER).text == "Onderwerp: sociaal beleid na 2012"  # a blank line ends it
 
 
 def test_a_turtle_literal_parses_back_to_the_same_text():

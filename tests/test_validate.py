@@ -387,3 +387,43 @@ def test_own_file_mode_reports_findings_about_the_given_files_only(tmp_path):
     assert not [f for f in report.findings if f.kind == "quote"]
     # The bundled documents are loaded too, so the bundled data gives no finding to hide.
     assert report.hidden == 0
+
+
+def test_an_own_copy_of_a_document_replaces_it_and_only_its_findings_count(tmp_path):
+    from kennisgraaf.build.checkrun import run_checks
+    from kennisgraaf.build.inputs import find_inputs
+    from kennisgraaf.config import bundled_root
+
+    bundled = bundled_root() / "data" / "documenten" / "swn-2017-gemeenten.ttl"
+    own = tmp_path / bundled.name  # same name: it stands in for the bundled file
+    own.write_text(bundled.read_text(encoding="utf-8").replace(f'"{SWN_QUOTE}"', f'"XX{SWN_QUOTE}"', 1),
+                   encoding="utf-8")
+    report = run_checks(find_inputs(bundled_root()), [own], cache_dir=tmp_path / "cache").report
+    # Not a second statement of the same document (kgsh:SourceTextUnique): only the changed quote.
+    assert [(f.kind, f.value) for f in report.findings] == [("quote", "XX" + SWN_QUOTE)]
+    assert report.findings[0].source_file == str(own)
+    assert report.hidden == 0
+
+
+def test_shapes_that_do_not_parse_are_unusable_input_and_the_other_checks_still_run(tmp_path):
+    import shutil
+
+    from kennisgraaf.build.checkrun import run_checks
+    from kennisgraaf.build.inputs import find_inputs
+    from kennisgraaf.config import bundled_root
+
+    root = tmp_path / "copy"
+    for name in ("ontology", "data", "shapes"):
+        shutil.copytree(bundled_root() / name, root / name)
+    shapes = root / "shapes" / "recommended.ttl"
+    shapes.write_text(shapes.read_text(encoding="utf-8") + '\nkgsh:X sh:name "open .\n', encoding="utf-8")
+    swn = root / "data" / "documenten" / "swn-2017-gemeenten.ttl"
+    swn.write_text(swn.read_text(encoding="utf-8").replace(f'"{SWN_QUOTE}"', f'"XX{SWN_QUOTE}"', 1), encoding="utf-8")
+    answer = run_checks(find_inputs(root), cache_dir=tmp_path / "cache")
+    report = answer.report
+    assert report.unusable
+    assert [f.source_file for f in report.findings if f.kind == "parse"] == [str(shapes)]
+    assert [f.value for f in report.findings if f.kind == "quote"] == ["XX" + SWN_QUOTE]
+    assert not [f for f in report.findings if f.kind == "shacl"]
+    assert report.notes == ("SHACL not run: the shapes do not parse",)
+    assert "  note: SHACL not run: the shapes do not parse" in report.to_text()

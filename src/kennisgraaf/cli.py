@@ -15,7 +15,7 @@ import click
 from kennisgraaf.build.export import EXPORT_FORMATS, export
 from kennisgraaf.build.newdoc import new_document
 from kennisgraaf.build.pipeline import BuildError, Progress, build_or_reuse, check, load_or_build, watched_state
-from kennisgraaf.build.quotes import nearest_passages, turtle_literal
+from kennisgraaf.build.quotes import nearest_passages, sentence_around, turtle_literal
 from kennisgraaf.build.sources import read_source
 from kennisgraaf.config import GLOBAL, SETTINGS, Setting, Settings, SettingsError, load_settings
 from kennisgraaf.site.cannedresults import run_canned
@@ -23,6 +23,7 @@ from kennisgraaf.site.stats import dataset_stats
 from kennisgraaf.sparql.catalogue import ParameterError, UnknownQuery
 from kennisgraaf.sparql.local import QueryFailed, run_local_query
 from kennisgraaf.sparql.queryfiles import load_catalogue
+from kennisgraaf.sparql.verify import ensure_verified
 from kennisgraaf.vocab import UriStrategy
 
 WATCH_INTERVAL = 0.5  # seconds between looks at the input files in `validate --watch`
@@ -156,6 +157,12 @@ def build(ctx: click.Context, force: bool) -> None:
         click.echo(f"built {size} ({outcome.reason}): {built.path}")
     else:
         click.echo(f"reused the cached build of {size} ({outcome.reason}): {built.path}")
+    # The canned queries' expected rows, checked on this build and recorded in its meta.json.
+    verification = ensure_verified(built, load_catalogue(UriStrategy(built.base)))
+    failed = sorted(name for name, q in verification["queries"].items() if q["missing"])
+    rows = sum(q["expected"] for q in verification["queries"].values())
+    click.echo(f"verified {len(verification['queries'])} canned queries: {rows} expected rows, "
+               + ("all present" if not failed else f"missing in {', '.join(failed)}"))
 
 
 @main.command()
@@ -200,7 +207,11 @@ def _watch(settings: Settings, files: list[Path], fmt: str) -> None:
             state = watched_state(settings.root_path, files)
             if state != seen:
                 seen = state
-                code = _validate_once(settings, files, fmt)
+                try:
+                    code = _validate_once(settings, files, fmt)
+                except click.ClickException as exc:  # e.g. a folder renamed away: say so, keep watching
+                    exc.show()
+                    code = exc.exit_code
                 click.echo(f"watch: exit status {code}; waiting for changes to {len(state)} files (Ctrl-C stops)",
                            err=True)
             time.sleep(WATCH_INTERVAL)
@@ -234,8 +245,9 @@ def new_document_command(ctx: click.Context, source: Path, slug: str, kind: str,
 @click.argument("source")
 @click.argument("words")
 @click.option("-n", "--count", type=click.IntRange(1, 20), default=1, help="How many passages to show, best first.")
+@click.option("--sentence", is_flag=True, help="Widen each passage to the whole sentence(s) it lies in.")
 @click.pass_context
-def quote_command(ctx: click.Context, source: str, words: str, count: int) -> None:
+def quote_command(ctx: click.Context, source: str, words: str, count: int, sentence: bool) -> None:
     """Find the passage of a SOURCE text nearest to WORDS (fuzzy; across line breaks and words broken
     with a hyphen) and print it as the exact kg:quote literal to paste, with its line in the source.
 
@@ -247,6 +259,8 @@ def quote_command(ctx: click.Context, source: str, words: str, count: int) -> No
     if not passages:
         raise UsageProblem(f"no passage of {path} is like {words!r}")
     for passage in passages:
+        if sentence:
+            passage = sentence_around(passage, text)
         click.echo(turtle_literal(passage.text))
         click.echo(f"    {path}:{passage.line} (similarity {passage.score:.2f})", err=True)
 

@@ -83,6 +83,9 @@ class Settings:
                                    ("--timeout",), bounds=(0.1, 3600))
     result_limit: int = setting(50000, "Maximum result rows (or triples) returned; more is truncated and "
                                 "signalled.", ("serve",), bounds=(1, None))
+    max_result_bytes: int = setting(16 * 1024 * 1024, "Largest answer in bytes (about: the size of its terms); more "
+                                    "is truncated and signalled, so one answer never holds the server's memory.",
+                                    ("serve",), bounds=(1024, None))
     max_query_bytes: int = setting(262144, "Largest query text accepted; larger gets 413.", ("serve",),
                                    bounds=(1024, None))
     max_nesting: int = setting(64, "Deepest nesting of { } groups, ( ) and [ ] in a query before it is refused.",

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+import kennisgraaf.sparql
+from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.build.sources import locate, read_source
 from kennisgraaf.config import bundled_root
-from kennisgraaf.sparql.catalogue import Catalogue
+from kennisgraaf.sparql.catalogue import CannedQuery, Catalogue
 from kennisgraaf.sparql.queryfiles import load_catalogue
+from kennisgraaf.sparql.verify import answer_rows, catalogue_digest, check_query, ensure_verified
 from kennisgraaf.vocab import UriStrategy
 
 DOCS = {"alleato-2010-kerntaken", "drenthe-2010-pns", "mogroep-2014-transformeren", "mogroep-2015-oproep",
@@ -342,3 +347,59 @@ def test_claims_of_a_document_as_a_graph(kg, catalogue):
     assert {c.value for c in claims} == stated
     quote = ox.NamedNode(kg.dataset.base + "def#quote")
     assert all(any(t.subject == c and t.predicate == quote for t in triples) for c in claims)
+
+
+# -- competency questions as living tests (issue 15) -------------------------------------------------
+
+
+def test_every_query_declares_its_questions_and_expected_rows(catalogue):
+    for query in catalogue:
+        assert query.questions, f"{query.name}: no questions"
+        assert all(q["nl"] and q["en"] for q in query.questions), query.name
+        assert query.expected, f"{query.name}: no expected rows for its example"
+
+
+@pytest.fixture(scope="module")
+def answers(built, kg, catalogue):
+    """Every canned query's rows for its example parameters (as the build's verification runs them)."""
+    return {q.name: answer_rows(built, kg.store, catalogue, q) for q in catalogue}
+
+
+QUERY_FILES = Path(kennisgraaf.sparql.__file__).resolve().parent / "queries"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in QUERY_FILES.glob("*.rq")))
+def test_expected_rows_are_in_the_answer(catalogue, answers, name):
+    query = catalogue.get(name)
+    outcome = check_query(query, answers[name], catalogue.uris)
+    assert outcome["missing"] == [], f"{name} {dict(query.example)}: missing {outcome['missing']}"
+    assert outcome["present"] == len(query.expected) > 0
+
+
+def test_a_missing_row_is_reported(catalogue, answers):
+    query = catalogue.get("taken-provincie")
+    wrong = {"taak": "id/taak/tijdenbeleid", "ontvanger": "id/overheid/rijk"}  # Drenthe hands it to gemeenten
+    with_wrong = CannedQuery(**{**query.__dict__, "expected": (*query.expected, wrong)})
+    outcome = check_query(with_wrong, answers["taken-provincie"], catalogue.uris)
+    assert outcome["missing"] == [wrong]
+    assert (outcome["present"], outcome["expected"]) == (len(query.expected), len(query.expected) + 1)
+
+
+def test_the_build_records_the_verification_beside_its_metadata(built, catalogue, tmp_path):
+    copy = tmp_path / "build"
+    shutil.copytree(built.path, copy)
+    (copy / "verification.json").unlink(missing_ok=True)  # as the build leaves it (an app may have verified it)
+    dataset = BuiltDataset.open(copy)
+    assert dataset.verification() is None
+    outcome = ensure_verified(dataset, catalogue)
+    reopened = BuiltDataset.open(copy)  # the cache's checksums still hold: meta.json is untouched
+    recorded = reopened.verification()
+    assert recorded == outcome and recorded["passed"] is True
+    assert recorded["catalogue"] == catalogue_digest(catalogue)
+    assert recorded["queries"]["taken-provincie"]["expected"] == 3
+    # Recorded once: a second call reads it back instead of running the queries again.
+    (copy / "verification.json").write_text(json.dumps({**recorded, "marker": 1}), encoding="utf-8")
+    assert ensure_verified(reopened, catalogue)["marker"] == 1
+    # Made for other .rq files (another digest): verified again.
+    (copy / "verification.json").write_text(json.dumps({**recorded, "catalogue": "other"}), encoding="utf-8")
+    assert ensure_verified(reopened, catalogue) == recorded

@@ -24,6 +24,7 @@ OPTIONS = ["--timeout", "1", "--result-limit", "10", "--max-in-flight", "2", "--
 @pytest.fixture(scope="module")
 def limited_app(settings: Settings, built):
     app = create_app(settings.replace(**LIMITS), dataset=built)
+    app.extensions["kennisgraaf"].store.warm_up()  # as `serve` does: loading the store is no query's time
     yield app
     app.extensions["kennisgraaf"].store.close()
 

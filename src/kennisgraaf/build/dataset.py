@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +21,11 @@ import pyoxigraph as ox
 from kennisgraaf.vocab import GRAPH_ASSERTED, GRAPH_INFERRED
 
 EXPLANATIONS_FILE = "explanations.json"
+VERIFICATION_FILE = "verification.json"  # written after the build (sparql/verify.py), outside SHA256SUMS
+# What the pages need besides the graphs, so that serving reads nothing from the source tree
+# (which may have changed or gone since the build): the source texts and the SHACL shapes.
+SOURCES_FILE = "sources.json"  # {file name in data/bronnen: text}
+SHAPES_FILE = "shapes.nt"  # the shapes graph, on the dataset's base IRI
 
 CHECKSUMS = "SHA256SUMS"  # `sha256sum -c SHA256SUMS` in a cache folder checks it by hand
 
@@ -69,15 +76,16 @@ def verify_checksums(folder: Path) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class BuiltDataset:
-    """A complete build in a cache folder: ``graphs.nq`` (named graphs), ``meta.json``, ``explanations.json``
-    and ``SHA256SUMS``."""
+    """A complete build in a cache folder: ``graphs.nq`` (named graphs), ``meta.json``, ``explanations.json``,
+    the source texts (``sources.json``), the shapes (``shapes.nt``) and ``SHA256SUMS``."""
 
     path: Path
     meta: dict
 
     @staticmethod
     def is_complete(path: Path) -> bool:
-        return all((path / name).is_file() for name in ("graphs.nq", "meta.json", EXPLANATIONS_FILE, CHECKSUMS))
+        return all((path / name).is_file()
+                   for name in ("graphs.nq", "meta.json", EXPLANATIONS_FILE, SOURCES_FILE, SHAPES_FILE, CHECKSUMS))
 
     @classmethod
     def open(cls, path: Path) -> BuiltDataset:
@@ -112,6 +120,38 @@ class BuiltDataset:
     def explanations(self) -> dict:
         """Why each inferred triple holds (build/explain.py): ``derived``, ``asserted``, ``rules`` by N-Triples key."""
         return json.loads((self.path / EXPLANATIONS_FILE).read_text(encoding="utf-8"))
+
+    def verification(self) -> dict | None:
+        """The canned-query verification recorded for this build (``verification.json``), if any."""
+        try:
+            return json.loads((self.path / VERIFICATION_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None  # not yet run, or unreadable: run again
+
+    def record_verification(self, outcome: dict) -> None:
+        """Write ``verification.json`` atomically.
+
+        Not in meta.json: that file is covered by SHA256SUMS, which the workers check before
+        loading, and the outcome also depends on the ``.rq`` files, which are no build input.
+        """
+        handle, tmp = tempfile.mkstemp(prefix=".verification-", suffix=".json", dir=self.path)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(outcome, out, indent=2, sort_keys=True, ensure_ascii=False)
+            os.replace(tmp, self.path / VERIFICATION_FILE)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @cached_property
+    def source_texts(self) -> dict[str, str]:
+        """The source texts as the build read (and checked the quotes against) them, by file name."""
+        return json.loads((self.path / SOURCES_FILE).read_text(encoding="utf-8"))
+
+    @property
+    def shapes_file(self) -> Path:
+        """The SHACL shapes the build validated with (N-Triples, rebased to the dataset's base IRI)."""
+        return self.path / SHAPES_FILE
 
     def graph_iri(self, name: str) -> str:
         return f"{self.base}graph/{name}"

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import jinja2
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
@@ -54,6 +53,8 @@ def document_kinds(ontology: Graph) -> dict[str, str]:
 
 
 def _render(name: str, **values: object) -> str:
+    import jinja2  # only new-document needs it; every other command starts without it
+
     text = resources.files("kennisgraaf").joinpath("templates", "maintain", name).read_text(encoding="utf-8")
     return jinja2.Template(text, keep_trailing_newline=True, autoescape=False).render(**values)
 

@@ -24,15 +24,23 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kennisgraaf import __version__
-from kennisgraaf.build.canonical import blank_node_labels, graph_quads, sorted_quads
+from kennisgraaf.build.canonical import blank_node_labels, graph_quads, serialise, sorted_quads
 from kennisgraaf.build.checkrun import Answer, run_checks
-from kennisgraaf.build.dataset import EXPLANATIONS_FILE, BuiltDataset, DamagedCache, write_checksums
+from kennisgraaf.build.dataset import (
+    EXPLANATIONS_FILE,
+    SHAPES_FILE,
+    SOURCES_FILE,
+    BuiltDataset,
+    DamagedCache,
+    write_checksums,
+)
 from kennisgraaf.build.evidence import check_quotes, source_files
 from kennisgraaf.build.explain import explain
 from kennisgraaf.build.explain import to_json as explanations_json
 from kennisgraaf.build.inference import closure
 from kennisgraaf.build.inputs import BuildError, Inputs, file_digest, find_inputs
 from kennisgraaf.build.rdfio import TurtleError, read_turtle, rebase
+from kennisgraaf.build.sources import read_source
 from kennisgraaf.build.validate import Report, ShapesError, load_shapes, validate
 from kennisgraaf.config import Settings
 from kennisgraaf.vocab import (
@@ -44,7 +52,10 @@ from kennisgraaf.vocab import (
     KG,
 )
 
-CACHE_FORMAT = "2"  # 2: explanations.json beside graphs.nq
+# The build stops at its first failing step; validate goes on and reports everything.
+EVERY_FINDING = "(`kennisgraaf validate` reports every finding in one run, with file:line)"
+
+CACHE_FORMAT = "3"  # 2: explanations.json beside graphs.nq; 3: sources.json and shapes.nt for the pages
 
 
 @dataclass
@@ -161,7 +172,7 @@ def _read(path: Path) -> Graph:
     try:
         return read_turtle(path)
     except TurtleError as exc:
-        raise BuildError(str(exc), 2) from None
+        raise BuildError(f"{exc}\n{EVERY_FINDING}", 2) from None
 
 
 @dataclass
@@ -215,15 +226,19 @@ def check_all_quotes(inputs: Inputs, parsed: Parsed, paths: dict[str, Path]) -> 
         locations += found
         problems += wrong
     if problems:
-        raise BuildError("quotes not found in their source texts:\n" + "\n".join(f"  {p}" for p in problems), 1)
+        raise BuildError("quotes not found in their source texts:\n" + "\n".join(f"  {p}" for p in problems)
+                         + f"\n{EVERY_FINDING}", 1)
     return locations
 
 
-def _validate(inputs: Inputs, parsed: Parsed) -> Report:
+def _shapes(inputs: Inputs) -> Graph:
     try:
-        shapes = load_shapes(inputs.root / "shapes")
+        return load_shapes(inputs.root / "shapes")
     except TurtleError as exc:
         raise BuildError(str(exc), 2) from None
+
+
+def _validate(parsed: Parsed, shapes: Graph) -> Report:
     try:
         return validate(parsed.asserted(), shapes, parsed.ontology, subject_files=parsed.subject_files)
     except ShapesError as exc:
@@ -268,7 +283,8 @@ def run_pipeline(inputs: Inputs, base: str, progress: Progress) -> tuple[dict[st
     progress.step(f"parsed {len(inputs.ontology) + len(inputs.reference) + len(inputs.documents)} Turtle files")
     locations = check_all_quotes(inputs, parsed, {p.stem: p for p in inputs.documents})
     progress.step(f"checked {len(set(locations.subjects(RDF.type, KG.QuoteLocation)))} quote locations")
-    report = _validate(inputs, parsed)
+    shapes = _shapes(inputs)
+    report = _validate(parsed, shapes)
     if not report.conforms:
         raise BuildError("the data violates the shapes", 1, report)
     progress.step(f"validated: {len(report.violations)} violations, {len(report.warnings)} warnings")
@@ -297,7 +313,20 @@ def run_pipeline(inputs: Inputs, base: str, progress: Progress) -> tuple[dict[st
         "explanations": {"derived": len(explanations["derived"]), "missing": len(explanations["missing"]),
                          "extra": len(explanations["extra"])},
     }
-    return graphs, meta, {EXPLANATIONS_FILE: json.dumps(explanations, ensure_ascii=False, sort_keys=True)}
+    files = {EXPLANATIONS_FILE: json.dumps(explanations, ensure_ascii=False, sort_keys=True),
+             **serving_files(inputs, shapes, base)}
+    return graphs, meta, files
+
+
+def serving_files(inputs: Inputs, shapes: Graph, base: str) -> dict[str, str]:
+    """What the pages show besides the graphs: the source texts and the shapes, kept with the build so
+    that serving never reads the source tree (it may have changed, or gone, since)."""
+    texts = {path.name: read_source(path) for path in inputs.sources}
+    if base != DEFAULT_BASE:
+        shapes = rebase(shapes, DEFAULT_BASE, base)
+    shapes_nt = serialise(graph_quads(shapes, None, blank_node_labels([shapes])), ox.RdfFormat.N_TRIPLES)
+    return {SOURCES_FILE: json.dumps(texts, ensure_ascii=False, sort_keys=True),
+            SHAPES_FILE: shapes_nt.decode("utf-8")}
 
 
 def _explain(graphs: dict[str, Graph], base: str) -> dict:

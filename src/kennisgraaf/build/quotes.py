@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
@@ -78,6 +79,26 @@ def nearest_passages(query: str, text: str, limit: int = 1) -> list[Passage]:
         if len(passages) == limit:
             break
     return passages
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\n")
+
+
+def sentence_around(passage: Passage, text: str) -> Passage:
+    """``passage`` widened to the whole sentence(s) it lies in: from just after the previous '.',
+    '!', '?' or blank line to the next one (included), written as a quote is written."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text, 0, passage.start):
+        start = match.end()
+    after = _SENTENCE_END.search(text, max(passage.start, passage.end - 1))
+    end = after.start() + 1 if after and not after.group().startswith("\n") else (after.start() if after else len(text))
+    view, offsets = normalised_views(text)[0]
+    inside = [i for i in range(bisect_left(offsets, start), bisect_left(offsets, end)) if not view[i].isspace()]
+    if not inside:
+        return passage
+    first, last = inside[0], inside[-1]
+    return Passage(offsets[first], offsets[last] + 1, view[first:last + 1], line_of(text, offsets[first]),
+                   passage.score)
 
 
 def marked_differences(quote: str, passage: str) -> str:

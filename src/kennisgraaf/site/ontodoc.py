@@ -1,24 +1,22 @@
 """The ontology documented for ``/def``: classes, properties, hierarchy, labels, definitions, and
 the SHACL shapes that apply to each class (directly or through a superclass).
 
-Built once per language from the ontology graph of the built dataset and the ``shapes/*.ttl``
-files of the root (rebased when the deployment uses another base IRI).
+Built once per language from the ontology graph of the built dataset and the shapes the build
+validated with (kept in its cache folder, already on the deployment's base IRI): nothing is read
+from the source tree, which may have changed since the build.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from kennisgraaf.build.rdfio import rebase
-from kennisgraaf.build.validate import load_shapes
-from kennisgraaf.vocab import DEFAULT_BASE, SH
+from kennisgraaf.vocab import SH
 
 DCTERMS = "http://purl.org/dc/terms/"
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
@@ -240,10 +238,8 @@ def document_ontology(ontology: Graph, shapes: Graph, base: str, lang: str) -> O
     )
 
 
-def load_ontology_doc(ontology_nt: bytes, shapes_dir: Path, base: str, lang: str) -> OntologyDoc:
-    """Document the ontology (N-Triples of the ontology graph) with the shapes in ``shapes_dir``."""
+def load_ontology_doc(ontology_nt: bytes, shapes_nt: bytes, base: str, lang: str) -> OntologyDoc:
+    """Document the ontology with its shapes (both as N-Triples, on the base IRI ``base``)."""
     ontology = Graph().parse(data=ontology_nt.decode("utf-8"), format="nt")
-    shapes = load_shapes(shapes_dir)
-    if base != DEFAULT_BASE:
-        shapes = rebase(shapes, DEFAULT_BASE, base)
+    shapes = Graph().parse(data=shapes_nt.decode("utf-8"), format="nt")
     return document_ontology(ontology, shapes, base, lang)

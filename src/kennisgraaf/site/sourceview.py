@@ -4,10 +4,9 @@ numbered, anchored (``q-<start>-<end>``) and linked to the claims it supports.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-from kennisgraaf.build.sources import read_source
 from kennisgraaf.site.highlight import Passage, Segment, segments
 from kennisgraaf.site.pageindex import PageIndex
 from kennisgraaf.site.pages import Labeller, Link
@@ -41,19 +40,21 @@ class SourceView:
 
 
 class SourceMissing(LookupError):
-    """The dataset names a source file that is not on disk."""
+    """The dataset names a source file that the build did not read."""
 
 
-def source_view(text_iri: str, index: PageIndex, bronnen: Path, labeller: Labeller) -> SourceView | None:
-    """The highlighted text of ``text_iri``, or None if the dataset names no file for it."""
+def source_view(text_iri: str, index: PageIndex, texts: Mapping[str, str], labeller: Labeller) -> SourceView | None:
+    """The highlighted text of ``text_iri``, or None if the dataset names no file for it.
+
+    ``texts`` are the source texts by file name as the build read them (the built dataset's
+    ``source_texts``): the quote offsets were computed on exactly these.
+    """
     file_name = index.text_file.get(text_iri)
     if not file_name:
         return None
-    path = bronnen / file_name
-    # The file name comes from the data; refuse anything that is not a plain name in data/bronnen.
-    if Path(file_name).name != file_name or not path.is_file():
-        raise SourceMissing(f"source text {file_name!r} is not in {bronnen}")
-    text = read_source(path)
+    text = texts.get(file_name)
+    if text is None:
+        raise SourceMissing(f"source text {file_name!r} is not among the build's source texts")
     locations = index.by_text.get(text_iri, [])
     found, cut = segments(text, [(loc.start, loc.end) for loc in locations])
     views = []

@@ -151,6 +151,10 @@ class CannedQuery:
     kind: str = "select"
     evidence: str | None = None
     inference: Mapping[str, str] | None = None
+    # The questions this query answers (nl, en; ``id``: the number in questions.md, if any) and,
+    # for its example parameters, rows that must be in the answer (variable → IRI or text).
+    questions: tuple[Mapping[str, str], ...] = ()
+    expected: tuple[Mapping[str, str], ...] = ()
 
     def parameter(self, name: str) -> Parameter:
         for p in self.parameters:

@@ -30,7 +30,10 @@ from kennisgraaf.sparql.catalogue import (
 from kennisgraaf.sparql.lexer import SCHEME, outer_where_group, variables
 from kennisgraaf.vocab import UriStrategy
 
-_TOP_KEYS = {"title", "description", "tags", "parameters", "example", "evidence", "inference"}
+_TOP_KEYS = {"title", "description", "tags", "parameters", "example", "evidence", "inference", "questions",
+             "expected"}
+_QUESTION_KEYS = {"nl", "en", "id"}
+_GRAPH_VARIABLES = ("subject", "predicate", "object")  # expected rows of a CONSTRUCT query are triples
 _PARAM_KEYS = {"type", "class", "datatype", "values", "default", "optional", "label", "description"}
 
 
@@ -71,14 +74,47 @@ def read_query(path: Path, uris: UriStrategy) -> CannedQuery:
         tags=tuple(tags), parameters=tuple(_parameter(path, n, s, uris) for n, s in specs.items()),
         example=_scalars(path, "example", meta.get("example") or {}), body=body, insert_at=insert_at,
         evidence=meta.get("evidence"),
-        inference=_texts(path, meta, "inference") if "inference" in meta else None)
+        inference=_texts(path, meta, "inference") if "inference" in meta else None,
+        questions=_questions(path, meta.get("questions") or []),
+        expected=tuple(_scalars(path, "expected rows", row) for row in _list(path, "expected", meta)))
     used = variables(body)
     for param in query.parameters:
         if param.name not in used:
             raise CatalogueError(f"{path}: parameter {param.name!r} is not used as ?{param.name} in the query")
     if query.evidence is not None and query.evidence not in used:
         raise CatalogueError(f"{path}: evidence variable ?{query.evidence} is not in the query")
-    return _checked(query, uris)
+    checked = _checked(query, uris)
+    for row in checked.expected:
+        for name in row:
+            in_query = name in _GRAPH_VARIABLES if checked.kind == "graph" else name in used
+            if not in_query:
+                raise CatalogueError(f"{path}: expected rows: {name!r} is not a variable of the query")
+    return checked
+
+
+def _list(path: Path, key: str, meta: Mapping[str, Any]) -> list[Any]:
+    value = meta.get(key) or []
+    if not isinstance(value, list):
+        raise CatalogueError(f"{path}: {key!r} must be a list")
+    return value
+
+
+def _questions(path: Path, value: Any) -> tuple[dict[str, str], ...]:
+    """The questions a query answers: each with non-empty nl and en texts, and optionally its ``id``."""
+    if not isinstance(value, list):
+        raise CatalogueError(f"{path}: 'questions' must be a list of {{nl: …, en: …}}")
+    found = []
+    for item in value:
+        if not isinstance(item, dict) or set(item) - _QUESTION_KEYS:
+            raise CatalogueError(f"{path}: each question has 'nl' and 'en' (and optionally 'id'), not {item!r}")
+        texts = {"nl": item.get("nl"), "en": item.get("en")}
+        if not all(isinstance(t, str) and t.strip() for t in texts.values()):
+            raise CatalogueError(f"{path}: each question needs non-empty 'nl' and 'en' texts")
+        question = {k: v.strip() for k, v in texts.items()}
+        if "id" in item:
+            question["id"] = str(item["id"])
+        found.append(question)
+    return tuple(found)
 
 
 def _checked(query: CannedQuery, uris: UriStrategy) -> CannedQuery:

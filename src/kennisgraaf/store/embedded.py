@@ -16,7 +16,9 @@ class EmbeddedStore(GuardedStore):
     def __init__(self, dataset: BuiltDataset, result_limit: int = DEFAULTS.result_limit, *,
                  timeout: float = DEFAULTS.query_timeout, workers: int = DEFAULTS.workers,
                  max_in_flight: int = DEFAULTS.max_in_flight, limits: Limits | None = None,
-                 memory_mb: int = DEFAULTS.worker_memory_mb) -> None:
+                 memory_mb: int = DEFAULTS.worker_memory_mb, result_bytes: int = DEFAULTS.max_result_bytes) -> None:
+        self.result_bytes = result_bytes
+        self.memory_mb = memory_mb
         super().__init__(dataset, result_limit=result_limit, timeout=timeout, max_in_flight=max_in_flight,
                          limits=limits)
         spec = WorkerSpec(
@@ -41,7 +43,7 @@ class EmbeddedStore(GuardedStore):
 
     def execute(self, plan: QueryPlan, bindings: dict[str, Binding], timeout: float) -> QueryResult:
         job = Job(plan.admitted.text, plan.media_type, plan.default_graph, plan.named_graphs, bindings,
-                  self.result_limit, timeout)
+                  self.result_limit, timeout, self.result_bytes)
         try:
             reply = self.pool.run(job, timeout)
         except WorkerTimeout:
@@ -49,9 +51,15 @@ class EmbeddedStore(GuardedStore):
         except PoolBusy:
             raise StoreError("No query worker became free within the time limit; try again.", 503,
                              {"Retry-After": "2"}) from None
-        except WorkerFailed:
-            raise StoreError("The query engine stopped while running this query (it has been restarted).",
-                             500) from None
+        except WorkerFailed as exc:
+            # The worker died holding this query: most likely the query itself ran it out of memory or
+            # stack. It is not retried (it would only kill another one); the log has the query's hash.
+            memory = f"{self.memory_mb} MB of memory (worker_memory_mb)" if self.memory_mb else "its memory"
+            raise store_fault(
+                f"The query engine stopped while running this query: a query that needs more than {memory} "
+                "or very deep recursion ends its worker. The query was not retried; simplify it, or narrow it "
+                "with LIMIT, smaller VALUES or fewer patterns. A fresh worker is ready for the next query.",
+                f"worker died on a query: {exc}", query=plan.admitted.text) from None
         if reply[0] == "fault":
             raise store_fault("The query engine failed on this query.", reply[1], query=plan.admitted.text)
         if reply[0] == "error":

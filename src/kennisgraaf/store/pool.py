@@ -138,7 +138,7 @@ class WorkerPool:
     def run(self, job: Job, timeout: float) -> tuple:
         """Run ``job`` in a worker and return its reply; kill the worker if it overruns ``timeout``."""
         deadline = time.monotonic() + timeout
-        worker = self._acquire(deadline)
+        worker = self._acquire_live(deadline)
         try:
             worker.conn.send(job)
             if not worker.conn.poll(min(RENICE_AFTER, max(0.0, deadline - time.monotonic()))):
@@ -155,6 +155,17 @@ class WorkerPool:
             raise
         self._release(worker)
         return reply
+
+    def _acquire_live(self, deadline: float) -> Worker:
+        """An idle worker that is still alive: one killed while idle never ran this job, so take a fresh one.
+
+        Only a worker that dies *holding* a job fails that job; that one is never retried.
+        """
+        while True:
+            worker = self._acquire(deadline)
+            if _alive(worker):
+                return worker
+            self._discard(worker)
 
     def pids(self) -> set[int]:
         """Process ids of the live workers."""
@@ -260,6 +271,15 @@ def _renice(pid: int, niceness: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def _alive(worker: Worker) -> bool:
+    """Whether an idle worker can take a job: its process exists and its socket has no end-of-file waiting."""
+    try:
+        os.kill(worker.pid, 0)
+        return not worker.conn.poll(0)  # an idle worker sends nothing: readable means closed
+    except (OSError, EOFError):
+        return False
 
 
 def _kill(pid: int) -> None:

@@ -70,6 +70,7 @@ class Job:
     substitutions: dict[str, Any]
     result_limit: int
     timeout: float = DEFAULTS.query_timeout
+    result_bytes: int = DEFAULTS.max_result_bytes  # about: the size of the terms in N-Triples form
 
 
 class DamagedFile(Exception):
@@ -132,24 +133,30 @@ def _serialise(results: Any, job: Job, spec: WorkerSpec) -> tuple:
     if isinstance(results, ox.QueryTriples):
         if job.media_type not in mediatypes.GRAPH_TYPES:
             return ("error", 406, f"graph results cannot be given as {job.media_type}")
-        triples = []
-        for triple in results:
-            if len(triples) == job.result_limit:
-                break
-            triples.append(triple)
-        else:
-            return ("ok", "graph", job.media_type, _rdf(triples, job.media_type, spec), False)
-        return ("ok", "graph", job.media_type, _rdf(triples, job.media_type, spec), True)
+        triples, truncated = _take(results, job, lambda triple: len(str(triple)))
+        return ("ok", "graph", job.media_type, _rdf(triples, job.media_type, spec), truncated)
     if job.media_type not in mediatypes.RESULT_TYPES:
         return ("error", 406, f"SELECT results cannot be given as {job.media_type}")
     variables = [v.value for v in results.variables]
-    rows, truncated = [], False
-    for solution in results:
-        if len(rows) == job.result_limit:
-            truncated = True
-            break
-        rows.append(tuple(solution))
+    rows, truncated = _take((tuple(solution) for solution in results), job,
+                            lambda row: sum(len(str(term)) for term in row if term is not None))
     return ("ok", "select", job.media_type, serialise_solutions(variables, rows, job.media_type), truncated)
+
+
+def _take(items: Any, job: Job, size: Any) -> tuple[list, bool]:
+    """The first items within the row limit and the byte limit, and whether any were left out.
+
+    Counting bytes as well as rows keeps every answer small enough to hold: four small queries
+    that each return 128 MiB of strings once took the server to 1.18 GB.
+    """
+    kept: list = []
+    total = 0
+    for item in items:
+        total += size(item)
+        if len(kept) == job.result_limit or total > job.result_bytes:
+            return kept, True
+        kept.append(item)
+    return kept, False
 
 
 def _rdf(triples: list[ox.Triple], media_type: str, spec: WorkerSpec) -> bytes:

@@ -27,6 +27,7 @@ from kennisgraaf.site.pageindex import IndexCache, PageIndex, PageQueries
 from kennisgraaf.sparql.catalogue import BoundQuery, CannedQuery, Catalogue, ParameterError, UnknownQuery
 from kennisgraaf.sparql.mediatypes import HTML, JSON, N_TRIPLES, SPARQL_JSON, NotAcceptable, negotiate
 from kennisgraaf.sparql.queryfiles import load_catalogue
+from kennisgraaf.sparql.verify import ensure_verified
 from kennisgraaf.store.base import QueryResult, StoreError, solutions
 from kennisgraaf.web.errors import UserError, error_response
 from kennisgraaf.web.i18n import request_language
@@ -49,6 +50,12 @@ def _load_catalogue(state: BlueprintSetupState) -> None:
 
 def _catalogue() -> Catalogue:
     return _shared("queries.catalogue", lambda: load_catalogue(_ctx().uris))
+
+
+def _verified(name: str) -> dict[str, Any] | None:
+    """This build's check of the query's expected rows (recorded in meta.json; run once if missing)."""
+    outcome = _shared("queries.verification", lambda: ensure_verified(_ctx().dataset, _catalogue()))
+    return outcome["queries"].get(name)
 
 
 def _index() -> PageIndex:
@@ -149,6 +156,8 @@ def _describe(query: CannedQuery) -> dict[str, Any]:
         "name": query.name, "title": dict(query.title), "description": dict(query.description),
         "tags": list(query.tags), "kind": query.kind, "url": f"{request.url_root}queries/{query.name}",
         "inference": dict(query.inference) if query.inference else None, "example": dict(query.example),
+        "questions": [dict(q) for q in query.questions], "expected": [dict(r) for r in query.expected],
+        "verified": _verified(query.name),
         "formats": list(formats_for(query.kind)),
         "parameters": [{"name": p.name, "type": p.type, "class": p.cls, "datatype": p.datatype,
                         "values": list(p.values) or None, "default": p.default, "optional": p.optional,
@@ -208,7 +217,8 @@ def _html(query: CannedQuery) -> Response:
         problem, status = str(exc), 400
     links = [(f, f"{request.path}?{urlencode({**values, 'format': f})}") for f in formats_for(query.kind)]
     body = render_template("queries/query.html", query=query, values=values, options=options(query),
-                           problem=problem, table=table, asserted=asserted, formats=links)
+                           problem=problem, table=table, asserted=asserted, formats=links,
+                           verified=_verified(query.name))
     response = Response(body, status=status, mimetype=HTML)
     response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{FORMATS[f]}"'
                                          for f, href in links if f != "html")

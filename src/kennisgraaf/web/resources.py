@@ -200,8 +200,7 @@ def _document_parts(description: Description) -> dict[str, Any]:
         text_iri = description.iri
     if text_iri is None:
         return {"source": None, "panels": []}
-    bronnen = _ctx().settings.root_path / "data" / "bronnen"
-    source = source_view(text_iri, index, bronnen, labeller)
+    source = source_view(text_iri, index, _ctx().dataset.source_texts, labeller)
     diagram = []
     if description.iri in index.document_text:
         diagram = panels(_queries().select("page-task-changes.rq"), labeller, [description.iri])
@@ -231,7 +230,7 @@ def _ontology_doc(lang: str) -> OntologyDoc:
     if lang not in docs:
         ctx = _ctx()
         ontology = _dumps().graph(ctx.dataset.graph_iri(GRAPH_ONTOLOGY), BY_EXTENSION["nt"].rdf_format)
-        docs[lang] = load_ontology_doc(ontology, ctx.settings.root_path / "shapes", ctx.uris.base, lang)
+        docs[lang] = load_ontology_doc(ontology, ctx.dataset.shapes_file.read_bytes(), ctx.uris.base, lang)
     return docs[lang]
 
 
