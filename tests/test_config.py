@@ -126,7 +126,8 @@ def test_load_takes_the_store_update_setting_as_into(monkeypatch):
 
     loaded = []
     monkeypatch.setattr(cli, "_built", lambda ctx: "dataset")
-    monkeypatch.setattr(remote, "load_into", lambda url, dataset, progress: loaded.append(url) or {"g": 1})
+    monkeypatch.setattr(remote, "load_into",
+                        lambda url, dataset, **options: loaded.append(url) or remote.LoadReport(url))
     result = CliRunner().invoke(cli.main, ["load", "--into", "http://127.0.0.1:7878/store"])
     assert result.exit_code == 0, result.output
     assert loaded == ["http://127.0.0.1:7878/store"]

@@ -105,6 +105,15 @@ class _Group(click.Group):
         super().add_command(cmd, name)
 
 
+def _warn_userinfo(ctx: click.Context, name: str, flag: str) -> None:
+    """A password in a URL on the command line is visible to every user of the machine (ps): say so."""
+    url = setting_overrides(ctx).get(name)
+    if isinstance(url, str) and "@" in url.split("//", 1)[-1].split("/", 1)[0]:
+        click.echo(f"warning: {flag} holds credentials, which other users of this machine can see in the process "
+                   "list; set them in kennisgraaf.toml or KENNISGRAAF_STORE_USER / _PASSWORD instead "
+                   "(docs/stores.md)", err=True)
+
+
 def _built(ctx: click.Context):
     try:
         return load_or_build(_settings(ctx))
@@ -342,13 +351,18 @@ def serve(ctx: click.Context) -> None:
 
     This is the default command: `kennisgraaf` alone runs `kennisgraaf serve`.
     """
+    from kennisgraaf.store.credentials import CredentialsError
     from kennisgraaf.web import create_app, server
 
     settings = _settings(ctx)
+    _warn_userinfo(ctx, "store", "--store")
     if settings.threads <= settings.max_in_flight:
         click.echo(f"warning: threads ({settings.threads}) <= max_in_flight ({settings.max_in_flight}): requests "
                    "past the cap wait in the server's queue instead of getting 503", err=True)
-    app = create_app(settings, dataset=_built(ctx))
+    try:
+        app = create_app(settings, dataset=_built(ctx))
+    except CredentialsError as exc:
+        raise UsageProblem(str(exc)) from None
     store = app.extensions["kennisgraaf"].store
     warm_up = getattr(store, "warm_up", None)
     if warm_up is not None:
@@ -361,22 +375,51 @@ def serve(ctx: click.Context) -> None:
 
 
 @main.command()
+@click.option("--graph", "graphs", multiple=True, metavar="NAME",
+              help="Load only this graph (its last path segment: reference, union, default, …); repeat it. "
+                   "To finish a partial load, as the report of a failed load suggests.")
 @click.pass_context
-def load(ctx: click.Context) -> None:
+def load(ctx: click.Context, graphs: tuple[str, ...]) -> None:
     """Put the built dataset, with its named graphs, into a SPARQL store (Graph Store Protocol PUT).
 
-    Every named graph is replaced; the full union also goes into the store's default graph and,
-    with the asserted union, into graph/union and graph/asserted. Then point
-    `kennisgraaf serve --store <query URL>` at the store.
+    Every named graph is replaced, and graph/asserted and graph/union hold the two unions; the
+    full union also goes into the store's default graph where the store accepts one. Progress
+    per graph on stderr. Credentials come from the settings store_update_user,
+    store_update_password, store_update_auth (basic or digest), store_update_token and
+    store_update_headers, each falling back to its store_* setting: in kennisgraaf.toml or the
+    environment, never on the command line. Then point `kennisgraaf serve --store <query URL>`
+    at the store.
     """
-    from kennisgraaf.store.base import StoreError
-    from kennisgraaf.store.remote import load_into
+    from kennisgraaf.store.credentials import CredentialsError, credentials_for
+    from kennisgraaf.store.remote import LoadStopped, graph_names, load_into
 
-    url = _settings(ctx).store_update
+    settings = _settings(ctx)
+    _warn_userinfo(ctx, "store_update", "--into")
+    url = settings.store_update
     if not url:
         raise UsageProblem("give the store's Graph Store Protocol URL with --into (or KENNISGRAAF_STORE_UPDATE)")
+    mode = settings.store_default_graph
+    if mode not in ("auto", "yes", "no"):
+        raise UsageProblem(f"setting 'store_default_graph': {mode!r} is not one of auto, yes, no")
     try:
-        loaded = load_into(url, _built(ctx), progress=lambda line: click.echo(line, err=True))
-    except StoreError as exc:
-        raise UsageProblem(exc.message) from None
-    click.echo(f"loaded {sum(loaded.values())} triples in {len(loaded)} graphs into {url}")
+        url, credentials = credentials_for(settings, url, update=True)
+    except CredentialsError as exc:
+        raise UsageProblem(str(exc)) from None
+    dataset = _built(ctx)
+    only = None
+    if graphs:
+        known = graph_names(dataset)
+        unknown = [name for name in graphs if name not in known]
+        if unknown:
+            raise UsageProblem(f"no graph {', '.join(unknown)}; the graphs are: {', '.join(known)}")
+        only = {known[name] for name in graphs}
+    try:
+        report = load_into(url, dataset, credentials=credentials, default_graph=mode,  # type: ignore[arg-type]
+                           only=only, progress=lambda line: click.echo(line, err=True))
+    except LoadStopped as exc:
+        done = exc.report.loaded()
+        raise UsageProblem(f"{exc.message} (loaded before stopping: {len(done)} graphs)") from None
+    if not report.complete:
+        raise UsageProblem(f"{report.summary()}. Run load again to retry them (each PUT replaces its graph): "
+                           f"kennisgraaf load {report.retry_options()}")
+    click.echo(report.summary())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class Setting:
     flags: tuple[str, ...] = ()  # CLI spellings; () means --name-with-dashes
     bounds: tuple[float | None, float | None] | None = None  # inclusive range a flag accepts
     folder: bool = False  # a path to a folder
+    secret: bool = False  # never shown: not in repr, never a CLI flag (other users see command lines)
 
     @property
     def cli_flags(self) -> tuple[str, ...]:
@@ -43,10 +45,13 @@ class Setting:
 
 
 def setting(default: Any, help: str, commands: tuple[str, ...] = (), flags: tuple[str, ...] = (), *,
-            bounds: tuple[float | None, float | None] | None = None, folder: bool = False) -> Any:
+            bounds: tuple[float | None, float | None] | None = None, folder: bool = False,
+            secret: bool = False) -> Any:
     """A row of the table: a dataclass field whose metadata says how it is documented and set."""
-    row = {"help": help, "commands": commands, "flags": flags, "bounds": bounds, "folder": folder}
-    return field(default=default, metadata={"setting": row})
+    if secret and commands:
+        raise ValueError("a secret setting is never a command-line flag")
+    row = {"help": help, "commands": commands, "flags": flags, "bounds": bounds, "folder": folder, "secret": secret}
+    return field(default=default, metadata={"setting": row}, repr=not secret)
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,29 @@ class Settings:
                          "give that store its own server-side query time limit.", ("serve",))
     store_update: str = setting("", "Graph Store Protocol URL of the remote store (for `load`), e.g. "
                                 "http://127.0.0.1:7878/store for Oxigraph.", ("load",), ("--into",))
+    # Credentials of the remote store (docs/stores.md): from the file or the environment only.
+    store_auth: str = setting("", "How credentials go to the remote store's query URL: basic, digest (Virtuoso) "
+                              "or bearer (default: basic with a user, bearer with a token).")
+    store_user: str = setting("", "User name for the remote store's query URL.")
+    store_password: str = setting("", "Password for the remote store's query URL (never printed).", secret=True)
+    store_token: str = setting("", "Bearer token for the remote store's query URL (never printed).", secret=True)
+    store_headers: str = setting("", "Extra request headers for the remote store's query URL, one 'Name: value' "
+                                 "per line, e.g. an API key (values never printed).", secret=True)
+    store_update_auth: str = setting("", "As store_auth, for `load` (empty: store_auth).")
+    store_update_user: str = setting("", "As store_user, for `load` (empty: store_user).")
+    store_update_password: str = setting("", "As store_password, for `load` (empty: store_password).", secret=True)
+    store_update_token: str = setting("", "As store_token, for `load` (empty: store_token).", secret=True)
+    store_update_headers: str = setting("", "As store_headers, for `load` (empty: store_headers).", secret=True)
+    store_default_graph: str = setting("auto", "Whether `load` also puts the union into the store's default "
+                                       "graph: auto (where the store accepts it), yes (a refusal is an error) or "
+                                       "no.", ("load",), ("--default-graph",))
     extra: Mapping[str, Any] = field(default_factory=dict)  # not a setting: room for tests and plug-ins
+
+    def __repr__(self) -> str:
+        # Secrets are left out (repr=False); a user:password@ in a URL is masked.
+        shown = ", ".join(f"{f.name}={_mask_userinfo(getattr(self, f.name))!r}" for f in dataclasses.fields(self)
+                          if f.repr)
+        return f"Settings({shown})"
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with some settings changed (None values are ignored)."""
@@ -116,6 +143,10 @@ class Settings:
             return Path(self.cache_dir).expanduser()
         base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
         return Path(base) / "kennisgraaf"
+
+
+def _mask_userinfo(value: Any) -> Any:
+    return re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]*@", r"\1***@", value) if isinstance(value, str) else value
 
 
 def _table() -> tuple[Setting, ...]:

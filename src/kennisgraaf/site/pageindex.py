@@ -122,7 +122,8 @@ class PageIndex:
                 index.text_file[row["text"].value] = row["file"].value
             if "date" in row:
                 index.document_date[row["document"].value] = row["date"].value
-                if row.get("derived") is not None and row["derived"].value == "true":
+                # "1": Virtuoso gives a BIND(true …) back as the integer 1 (docs/stores.md).
+                if row.get("derived") is not None and row["derived"].value in ("true", "1"):
                     index.derived_dates.add(row["document"].value)
         for locs in (*index.locations.values(), *index.by_text.values()):
             locs.sort()

@@ -283,16 +283,26 @@ class Catalogue:
             return
         for row in select(self.uris.sparql_prologue() + text):
             param = bound.query.parameter(row["parameter"])
-            allowed = [self.relative(r["value"]) for r in select(self.options_query(param))]
+            allowed = [self.relative(r["value"]) for r in self.options(param, select)]
             shown = ", ".join(allowed[:40]) + (", …" if len(allowed) > 40 else "")
             raise ParameterError(param.name, f"{bound.values[param.name]!r} is not a <{param.cls}>; allowed: {shown}")
 
     def options_query(self, param: Parameter) -> str:
-        """A SELECT of the instances of an IRI parameter's class with their labels (nl first)."""
+        """A SELECT of the instances of an IRI parameter's class with a label each (the least nl one).
+
+        Portable: the label is aggregated in a subquery (Virtuoso refuses ORDER BY on an aggregate's
+        alias) with MIN(STR()) (SAMPLE differs between stores). Sort with :meth:`sorted_options`:
+        Virtuoso 7.2 does not order on the aggregated label reliably.
+        """
         return (self.uris.sparql_prologue()
-                + "SELECT ?value (SAMPLE(?l) AS ?label) WHERE { ?value a " + str(ox.NamedNode(param.cls or ""))
-                + " . FILTER(isIRI(?value)) OPTIONAL { ?value rdfs:label|skos:prefLabel ?l"
-                + " FILTER(LANGMATCHES(LANG(?l), 'nl')) } } GROUP BY ?value ORDER BY LCASE(STR(?label)) ?value")
+                + "SELECT ?value ?label WHERE { { SELECT ?value (MIN(STR(?l)) AS ?label) WHERE { ?value a "
+                + str(ox.NamedNode(param.cls or "")) + " . FILTER(isIRI(?value)) OPTIONAL { ?value"
+                + " rdfs:label|skos:prefLabel ?l FILTER(LANGMATCHES(LANG(?l), 'nl')) } } GROUP BY ?value } }")
+
+    def options(self, param: Parameter, select: Callable[[str], list[dict[str, str]]]) -> list[dict[str, str]]:
+        """Rows (``value``, ``label`` when there is one) of :meth:`options_query`, by lower-case label, then IRI."""
+        return sorted(select(self.options_query(param)),
+                      key=lambda row: (bool(row.get("label")), row.get("label", "").lower(), row["value"]))
 
     def relative(self, value: str) -> str:
         """Show an IRI under the base in the relative form the headers use (``id/…``)."""

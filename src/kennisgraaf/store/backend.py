@@ -6,6 +6,7 @@ from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.config import Settings
 from kennisgraaf.sparql.admission import Limits
 from kennisgraaf.store.base import GuardedStore
+from kennisgraaf.store.credentials import credentials_for
 from kennisgraaf.store.embedded import EmbeddedStore
 from kennisgraaf.store.remote import RemoteStore
 
@@ -14,7 +15,9 @@ def open_store(settings: Settings, dataset: BuiltDataset) -> GuardedStore:
     """The store ``settings`` ask for: remote when ``settings.store`` is a URL, else embedded."""
     limits = Limits(max_bytes=settings.max_query_bytes, max_depth=settings.max_nesting)
     if settings.store:
-        return RemoteStore(settings.store, dataset, result_limit=settings.result_limit,
+        # Raises CredentialsError (naming the setting, never its value) for unusable credentials.
+        url, credentials = credentials_for(settings, settings.store)
+        return RemoteStore(url, dataset, result_limit=settings.result_limit, credentials=credentials,
                            timeout=settings.query_timeout, max_in_flight=settings.max_in_flight, limits=limits)
     return EmbeddedStore(dataset, settings.result_limit, timeout=settings.query_timeout, workers=settings.workers,
                          max_in_flight=settings.max_in_flight, limits=limits,

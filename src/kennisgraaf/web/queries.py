@@ -76,7 +76,7 @@ def _select(text: str) -> list[dict[str, str]]:
     try:
         rows = solutions(_ctx().store.query(text, accept=SPARQL_JSON))[1]
     except StoreError as exc:
-        raise UserError(exc.message, exc.status) from None
+        raise UserError(exc.message, exc.status, exc.headers) from None
     return [{name: term.value for name, term in row.items()} for row in rows]
 
 
@@ -87,7 +87,7 @@ def options(query: CannedQuery) -> dict[str, list[tuple[str, str]]]:
     for param in query.parameters:
         if param.type == "iri" and param.cls:
             if param.cls not in cache:
-                rows = _select(catalogue.options_query(param))
+                rows = catalogue.options(param, _select)
                 cache[param.cls] = [(catalogue.relative(r["value"]), r.get("label") or catalogue.relative(r["value"]))
                                     for r in rows]
             found[param.name] = cache[param.cls]
