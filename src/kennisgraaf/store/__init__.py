@@ -1,1 +1,1 @@
-"""store"""
+"""Stage 3, stores: the store protocol, the embedded store (worker pool) and remote SPARQL stores."""
