@@ -179,23 +179,13 @@ def _read_one(text: str, reading: _Reading, found: Findings, limits: tuple[int, 
             word = value.upper()
             if word in OPERATION_KEYWORDS:
                 operations += 1
-                if operations > found.operations:
-                    found.operations = operations
-                    if operations > max_operations:
-                        return None
             elif _is_term_end(word):
                 terms += 1
-                if terms > found.terms:
-                    found.terms = terms
             after, prefix = _after_name(after, prefix, value, word, found)
             operand = True
         elif kind == "open":
             depth += 1
             parens += value == "("
-            if depth > found.depth:
-                found.depth = depth
-                if depth > max_depth:
-                    return None
             operand, after = False, ""
         elif kind == "close":
             depth = depth - 1 if depth else 0
@@ -204,15 +194,17 @@ def _read_one(text: str, reading: _Reading, found: Findings, limits: tuple[int, 
         else:
             if value in OPERATOR_CHARS:
                 operations += 1
-                if operations > found.operations:
-                    found.operations = operations
-                    if operations > max_operations:
-                        return None
             elif value in TERM_SEPARATORS:
                 terms += 1
-                if terms > found.terms:
-                    found.terms = terms
             operand, after = kind == "string" or kind == "var" or value == ">", ""
+        if depth > found.depth:
+            found.depth = depth
+        if operations > found.operations:
+            found.operations = operations
+        if terms > found.terms:
+            found.terms = terms
+        if depth > max_depth or operations > max_operations:
+            return None
     return None
 
 
