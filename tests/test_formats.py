@@ -27,6 +27,7 @@ from kennisgraaf.sparql.mediatypes import (
     TURTLE,
     NotAcceptable,
     negotiate,
+    prefers,
     resolve,
     split_extension,
     wants_html,
@@ -123,6 +124,20 @@ def test_format_names_resolve_against_what_is_offered(name, offers, expected):
 ])
 def test_wants_html_when_html_is_named_and_nothing_is_preferred_to_it(accept, expected):
     assert wants_html(accept, (*RESULT_TYPES, *GRAPH_TYPES)) is expected
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    ("application/json", True),
+    ("application/json; charset=utf-8", True),
+    ("application/json, text/plain", True),
+    ("text/plain, application/json;q=0.5", False),
+    ("*/*", False),
+    ("application/*", False),
+    ("application/ld+json", False),
+    (None, False),
+])
+def test_prefers_json_only_when_it_is_named(accept, expected):
+    assert prefers(accept, JSON, ["text/plain"]) is expected
 
 
 def test_extensions_of_resource_formats():

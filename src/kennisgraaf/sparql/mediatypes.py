@@ -2,8 +2,9 @@
 
 Every route that chooses a representation (``/sparql``, canned queries, resource pages, dumps,
 VoID) and the store use :func:`negotiate`; :func:`wants_html` is the one "is this a browser?"
-check. Accept headers are parsed by werkzeug (:func:`werkzeug.http.parse_accept_header`); the
-matching is ours, because it needs three things werkzeug's ``best_match`` does not do:
+check (:func:`prefers` is the same for any type: the error shape asks it for JSON). Accept
+headers are parsed by werkzeug (:func:`werkzeug.http.parse_accept_header`); the matching is
+ours, because it needs three things werkzeug's ``best_match`` does not do:
 
 - **Aliases by what is offered.** ``application/json`` means SPARQL JSON results where SELECT/ASK
   results are offered and JSON-LD where a graph is; ``application/xml`` likewise SPARQL XML results
@@ -29,6 +30,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 HTML = "text/html"
+PLAIN_TEXT = "text/plain"
 JSON = "application/json"
 SPARQL_JSON = "application/sparql-results+json"
 SPARQL_XML = "application/sparql-results+xml"
@@ -190,11 +192,19 @@ def negotiate(accept: MIMEAccept | str | None, offers: Sequence[str], fmt: str |
     return best
 
 
+def prefers(accept: MIMEAccept | str | None, wanted: str, others: Iterable[str]) -> bool:
+    """Whether the client names ``wanted`` itself and accepts it at least as much as each of ``others``.
+
+    Naming counts: ``*/*`` or ``text/*`` alone is no request for HTML, nor ``*/*`` for JSON.
+    """
+    ranges = _ranges(accept)
+    offers = [wanted, *others]
+    quality, specificity = _quality(ranges, wanted, offers)
+    if quality <= 0 or specificity != _EXACT:
+        return False
+    return all(quality >= _quality(ranges, other, offers)[0] for other in offers[1:])
+
+
 def wants_html(accept: MIMEAccept | str | None, others: Iterable[str]) -> bool:
     """Whether the client names ``text/html`` and accepts it at least as much as each of ``others`` (a browser)."""
-    ranges = _ranges(accept)
-    offers = [HTML, *others]
-    html, specificity = _quality(ranges, HTML, offers)
-    if html <= 0 or specificity != _EXACT:
-        return False
-    return all(html >= _quality(ranges, other, offers)[0] for other in offers[1:])
+    return prefers(accept, HTML, others)

@@ -46,10 +46,8 @@ def wants_html() -> bool:
 
 
 def wants_json() -> bool:
-    """True when the client names JSON itself (``*/*`` alone is not asking for JSON)."""
-    accept = request.accept_mimetypes
-    return any(value in ("application/json", "application/problem+json") for value, _ in accept) and \
-        accept.best_match(["application/json", "text/plain"]) == "application/json"
+    """True when the client names JSON itself and prefers it to plain text (``*/*`` alone is not asking for JSON)."""
+    return mediatypes.prefers(request.accept_mimetypes, mediatypes.JSON, [mediatypes.PLAIN_TEXT])
 
 
 def error_response(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
