@@ -42,10 +42,10 @@ CONSTRUCTOR_DEFAULTS = [
     (GuardedStore, {"result_limit": "result_limit", "timeout": "query_timeout", "max_in_flight": "max_in_flight"}),
     (EmbeddedStore, {"result_limit": "result_limit", "timeout": "query_timeout", "workers": "workers",
                      "max_in_flight": "max_in_flight", "memory_mb": "worker_memory_mb",
-                     "result_bytes": "max_result_bytes"}),
+                     "result_bytes": "max_result_bytes", "recycle_mb": "worker_recycle_mb"}),
     (RemoteStore, {"result_limit": "result_limit", "timeout": "query_timeout", "max_in_flight": "max_in_flight"}),
     (WorkerPool, {"warm": "workers", "limit": "max_in_flight"}),
-    (WorkerSpec, {"memory_mb": "worker_memory_mb"}),
+    (WorkerSpec, {"memory_mb": "worker_memory_mb", "recycle_mb": "worker_recycle_mb"}),
     (Job, {"timeout": "query_timeout", "result_bytes": "max_result_bytes"}),
     (Limits, {"max_bytes": "max_query_bytes", "max_depth": "max_nesting"}),
 ]

@@ -99,6 +99,9 @@ class Settings:
                                ("serve",), bounds=(1, 1000))
     worker_memory_mb: int = setting(2048, "Address-space limit of each query worker process in MB (a query past "
                                     "it stops that worker); 0: none.", ("serve",), bounds=(0, None))
+    worker_recycle_mb: int = setting(256, "A query worker whose memory grew by more than this many MB while "
+                                     "answering is replaced after its answer (workers are otherwise kept); 0: never.",
+                                     ("serve",), bounds=(0, None))
     store: str = setting("", "URL of a remote SPARQL 1.1 query endpoint to use instead of the embedded store; "
                          "give that store its own server-side query time limit.", ("serve",))
     store_update: str = setting("", "Graph Store Protocol URL of the remote store (for `load`), e.g. "

@@ -21,4 +21,5 @@ def open_store(settings: Settings, dataset: BuiltDataset) -> GuardedStore:
                            timeout=settings.query_timeout, max_in_flight=settings.max_in_flight, limits=limits)
     return EmbeddedStore(dataset, settings.result_limit, timeout=settings.query_timeout, workers=settings.workers,
                          max_in_flight=settings.max_in_flight, limits=limits,
-                         memory_mb=settings.worker_memory_mb, result_bytes=settings.max_result_bytes)
+                         memory_mb=settings.worker_memory_mb, result_bytes=settings.max_result_bytes,
+                         recycle_mb=settings.worker_recycle_mb)

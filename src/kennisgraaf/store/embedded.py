@@ -16,7 +16,8 @@ class EmbeddedStore(GuardedStore):
     def __init__(self, dataset: BuiltDataset, result_limit: int = DEFAULTS.result_limit, *,
                  timeout: float = DEFAULTS.query_timeout, workers: int = DEFAULTS.workers,
                  max_in_flight: int = DEFAULTS.max_in_flight, limits: Limits | None = None,
-                 memory_mb: int = DEFAULTS.worker_memory_mb, result_bytes: int = DEFAULTS.max_result_bytes) -> None:
+                 memory_mb: int = DEFAULTS.worker_memory_mb, result_bytes: int = DEFAULTS.max_result_bytes,
+                 recycle_mb: int = DEFAULTS.worker_recycle_mb) -> None:
         self.result_bytes = result_bytes
         self.memory_mb = memory_mb
         super().__init__(dataset, result_limit=result_limit, timeout=timeout, max_in_flight=max_in_flight,
@@ -29,6 +30,7 @@ class EmbeddedStore(GuardedStore):
             prefixes=self.prefixes,
             memory_mb=memory_mb,
             quads_sha256=dataset.quads_sha256,
+            recycle_mb=recycle_mb,
         )
         self.pool = WorkerPool(spec, warm=workers, limit=max(workers, max_in_flight))
 

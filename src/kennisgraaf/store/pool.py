@@ -1,10 +1,17 @@
 """The pool of query workers, in the app process (the workers themselves: :mod:`kennisgraaf.store.workers`).
 
 :meth:`WorkerPool.run` hands a job to an idle worker and waits at most the job's time limit; a
-worker that overruns is killed (SIGKILL) and replaced. ``warm`` workers are kept ready; when none
-is idle the pool forks another (up to ``limit``), and it keeps one spare forking while the last
+worker that overruns is killed (SIGKILL) and replaced. ``warm`` workers are started at once; when
+none is idle the pool forks another (up to ``limit``), and it keeps one spare forking while the last
 idle worker is busy, so a heavy query never makes a light one wait. A worker that has run for
 more than a moment is reniced, so that light queries and new forks get the CPU first.
+
+Workers stay once started (up to ``limit``): a fork costs about 3.4 ms of CPU, half of an ASK's,
+and a pool that killed every worker above ``warm`` as soon as nobody waited forked again at the
+next burst (docs/benchmarks.md, Optimisations). What bounds memory instead: at most ``limit``
+workers, each with its address-space limit, and a worker whose memory grew by more than
+``recycle_mb`` while it answered (it says so in its reply) or that was reniced is retired after
+its answer and replaced by a fresh fork.
 """
 
 from __future__ import annotations
@@ -144,16 +151,15 @@ class WorkerPool:
             if not worker.conn.poll(min(RENICE_AFTER, max(0.0, deadline - time.monotonic()))):
                 worker.niced = _renice(worker.pid, NICENESS)
                 if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                    self._discard(worker)
-                    raise WorkerTimeout
-            reply = worker.conn.recv()
+                    raise WorkerTimeout  # discarded below, once (twice made the pool count one worker short)
+            retire, reply = worker.conn.recv()
         except (EOFError, OSError) as exc:
             self._discard(worker)
             raise WorkerFailed(str(exc)) from None
         except BaseException:
             self._discard(worker)
             raise
-        self._release(worker)
+        self._release(worker, retire)
         return reply
 
     def _acquire_live(self, deadline: float) -> Worker:
@@ -230,18 +236,19 @@ class WorkerPool:
         with self._cond:
             self._starting -= 1
             self._live[worker.pid] = worker
-            if not self._closed and (self._waiting or len(self._idle) < self.warm):
+            if not self._closed:  # kept: the burst that asked for it will likely come again
                 self._idle.append(worker)
                 self._cond.notify()
                 return
             self._count -= 1
         self._stop(worker)
 
-    def _release(self, worker: Worker) -> None:
+    def _release(self, worker: Worker, retire: bool = False) -> None:
+        """Back to the idle list; retired (and replaced if needed) when it grew too big or stays reniced."""
         if worker.niced:  # back to normal priority, or (without the right to lower niceness) retired
             worker.niced = not _renice(worker.pid, 0)
         with self._cond:
-            if not worker.niced and not self._closed and (self._waiting or len(self._idle) < self.warm):
+            if not retire and not worker.niced and not self._closed:
                 self._idle.append(worker)
                 self._cond.notify()
                 return

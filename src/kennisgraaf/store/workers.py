@@ -57,6 +57,7 @@ class WorkerSpec:
     memory_mb: int = DEFAULTS.worker_memory_mb  # address-space limit per worker; 0 = none
     isolate_network: bool = True
     quads_sha256: str = ""  # the build's checksum of quads_file, checked before loading ("" = none)
+    recycle_mb: int = DEFAULTS.worker_recycle_mb  # a worker that grew by more asks to be retired; 0 = never
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,15 @@ def main(argv: list[str]) -> None:
 
 
 def _serve(conn: Connection, store: ox.Store, spec: WorkerSpec) -> None:
-    """A worker's loop: one job at a time until the pool closes the socket."""
+    """A worker's loop: one job at a time until the pool closes the socket.
+
+    Each reply is ``(retire, reply)``: ``retire`` when this worker's peak memory has grown by more
+    than ``recycle_mb`` since it was forked (a big answer leaves the allocator holding memory that
+    an idle worker would keep for good); the pool then replaces it. Reading the peak is one
+    ``getrusage`` call, cheap enough for every job.
+    """
+    start_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the fork's share of the store, in KiB
+    recycle_kb = spec.recycle_mb * 1024
     while True:
         try:
             job = conn.recv()
@@ -223,7 +232,8 @@ def _serve(conn: Connection, store: ox.Store, spec: WorkerSpec) -> None:
         signal.alarm(math.ceil(job.timeout) + ALARM_GRACE)
         reply = execute(store, spec, job)
         signal.alarm(0)
-        conn.send(reply)
+        grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - start_kb
+        conn.send((bool(recycle_kb) and grown > recycle_kb, reply))
 
 
 def start_command(fd: int, spec: WorkerSpec) -> list[str]:

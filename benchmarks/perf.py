@@ -1,0 +1,136 @@
+"""Before/after figures for one optimisation: the same requests against two source trees, interleaved.
+
+Starts ``kennisgraaf serve -p 0`` once per tree (``label=SRC`` puts ``SRC`` first on the
+``PYTHONPATH``), then per round and per request measures, server after server: sequential latency
+with one keep-alive client (p50 over ``--repeat`` requests), throughput with wrk (``--clients``
+connections for ``--seconds`` s), the CPU all the server's processes used during the wrk run, per
+request, and how many worker processes were started (forks). Alternating the servers within a
+round keeps the comparison fair on a shared machine whose load drifts. Usage::
+
+    .venv/bin/python benchmarks/perf.py before=/tmp/perf-base/src after=src [--rounds 2]
+
+Dead workers' CPU is lost to the count (their fork server does not wait for them), so a server
+that forks and kills workers is, if anything, shown cheaper than it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+REQUESTS = {
+    "ask": "/sparql?query=" + quote("ASK {}") + "&format=json",
+    "lookup": "/sparql?query=" + quote("SELECT ?t WHERE { <id/provincie/drenthe> ?p ?t } LIMIT 5") + "&format=json",
+    "canned": "/queries/taken-provincie?format=json",
+    "page": "/doc/provincie/drenthe",
+    "home": "/",
+}
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def start(src: str) -> tuple[subprocess.Popen, str]:
+    # One benchmark client stands for many: the per-client caps (web/fairness.py) would answer 429.
+    env = {**os.environ, "PYTHONPATH": str(Path(src).resolve()), "KENNISGRAAF_CLIENT_IN_FLIGHT": "64",
+           "KENNISGRAAF_CLIENT_SECONDS_PER_MINUTE": "100000"}
+    proc = subprocess.Popen([sys.executable, "-m", "kennisgraaf", "serve", "-p", "0"], stdout=subprocess.PIPE,
+                            text=True, env=env)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    return proc, line.split("serving on ", 1)[1].strip().rstrip("/")
+
+
+def tree(root: int) -> dict[int, float]:
+    """CPU seconds of ``root`` and its live descendants, by pid."""
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        cpu[pid] = sum(int(f) for f in fields[11:13]) / TICKS
+    found = {root}
+    changed = True
+    while changed:
+        changed = False
+        for pid, parent in parents.items():
+            if parent in found and pid not in found:
+                found.add(pid)
+                changed = True
+    return {pid: cpu[pid] for pid in found if pid in cpu}
+
+
+def sequential(base: str, path: str, repeat: int) -> float:
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        times.append(time.perf_counter() - started)
+        assert response.status == 200, (path, response.status)
+    conn.close()
+    return statistics.median(times) * 1000
+
+
+def throughput(proc: subprocess.Popen, base: str, path: str, clients: int, seconds: int) -> tuple[float, float, int]:
+    before = tree(proc.pid)
+    out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", base + path], capture_output=True,
+                         text=True, check=True).stdout
+    after = tree(proc.pid)
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    cpu = sum(after.values()) - sum(v for pid, v in before.items() if pid in after)
+    forks = len(set(after) - set(before))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    if bad:
+        raise SystemExit(f"{path}: {bad.group(1)} answers were not 2xx")
+    return rate, cpu / max(total, 1) * 1000, forks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("trees", nargs="+", help="label=SRC")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=4)
+    parser.add_argument("--only", nargs="*", default=list(REQUESTS))
+    args = parser.parse_args()
+    servers = {}
+    for spec in args.trees:
+        label, src = spec.split("=", 1)
+        servers[label] = start(src)
+    try:
+        for _, base in servers.values():
+            for name in args.only:
+                sequential(base, REQUESTS[name], 5)  # warm: index, workers
+        print("round request server p50_ms req_s cpu_ms_per_req forks")
+        for round_ in range(args.rounds):
+            for name in args.only:
+                for label, (proc, base) in servers.items():
+                    p50 = sequential(base, REQUESTS[name], args.repeat)
+                    rate, cpu, forks = throughput(proc, base, REQUESTS[name], args.clients, args.seconds)
+                    print(f"{round_} {name} {label} {p50:.2f} {rate:.0f} {cpu:.2f} {forks}", flush=True)
+    finally:
+        for proc, _ in servers.values():
+            proc.terminate()
+            proc.wait()
+
+
+if __name__ == "__main__":
+    main()
