@@ -30,8 +30,10 @@ def test_json_labels_follow_lang_then_accept_language_then_dutch(http):
     row = breedtesport(english.json()["rows"])
     assert (row["taakLabel"], row["handelingLabel"]) == ("promoting grassroots sport", "phase out")
     assert english.json()["columns"]["taak"] == "Task"
+    http.client.cookies.clear()  # ?lang= is remembered in a cookie; a new reader has none
     by_header = http.get("/queries/taken-provincie", params={"format": "json"}, headers={"Accept-Language": "en"})
     assert breedtesport(by_header.json()["rows"])["handelingLabel"] == "phase out"
+    http.client.cookies.clear()
     dutch = http.get("/queries/taken-provincie", params={"format": "json"})
     assert dutch.headers["Content-Language"] == "nl"
     row = breedtesport(dutch.json()["rows"])
@@ -66,6 +68,7 @@ def test_html_headings_cells_and_value_lists_in_english(http):
     assert fallback and all(td["lang"] == "nl" for td in fallback)
     actions = {o["value"]: o.get_text() for o in page.select("select[name=handeling] option")}
     assert actions["afbouwen"] == "phase out" and actions["overdragen"] == "transfer"
+    http.client.cookies.clear()  # ?lang= is remembered in a cookie; a new reader has none
     dutch = BeautifulSoup(http.get("/queries/taken-provincie", headers={"Accept": "text/html"}).text, "html.parser")
     assert {o["value"]: o.get_text() for o in dutch.select("select[name=handeling] option")}["afbouwen"] == "afbouwen"
     assert dutch.select_one("table.results th[data-variable=taak]").get_text() == "Taak"

@@ -16,6 +16,7 @@ def test_query_page_shows_questions_and_verification(http):
     verified = page.find(id="verified").get_text(" ", strip=True)
     assert verified.startswith("✓ Verified on this build: the expected 3 rows are present")
     assert "handeling=overdragen" in verified
+    http.client.cookies.clear()  # ?lang= is remembered in a cookie; a new reader has none
     nl = BeautifulSoup(http.get("/queries/taken-provincie", headers={"Accept": "text/html"}).text, "html.parser")
     assert nl.find(id="verified").get_text(" ", strip=True).startswith(
         "✓ Geverifieerd op deze build: de verwachte 3 rijen zijn aanwezig")
