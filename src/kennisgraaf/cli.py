@@ -282,7 +282,7 @@ def _source_path(settings: Settings, source: str) -> Path:
 @click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="trig", help="Export format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
-@click.option("--inferred", is_flag=True, help="Add the OWL-RL closure to Turtle/JSON-LD (TriG, N-Quads: always).")
+@click.option("--inferred", is_flag=True, help="Add the OWL-RL closure to Turtle (TriG, N-Quads, JSON-LD: always).")
 @click.pass_context
 def export_command(ctx: click.Context, fmt: str, output: Path | None, inferred: bool) -> None:
     """Export the dataset canonically: same input, same bytes."""

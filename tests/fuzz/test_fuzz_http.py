@@ -108,7 +108,8 @@ GRAPH_NAMES = st.one_of(st.sampled_from(["http://kasei.us/2009/09/sparql/data/da
 PARAMS = st.lists(st.tuples(st.sampled_from(["default-graph-uri", "named-graph-uri", "asserted", "format",
                                              "output", "download"]), GRAPH_NAMES), max_size=3)
 HOW = st.sampled_from(["get", "form", "direct"])
-FUZZ = settings(max_examples=max(1, TOTAL // 4), deadline=None, database=None,
+# TOTAL requests in all: 30 % to each in-process test, 5 % of examples (two requests each) to the server.
+FUZZ = settings(max_examples=max(1, TOTAL * 3 // 10), deadline=None, database=None,
                 suppress_health_check=list(HealthCheck))
 ON_SERVER = settings(FUZZ, max_examples=max(1, TOTAL // 20))
 

@@ -143,6 +143,7 @@ def test_an_oversized_body_gets_a_readable_413_then_the_connection_closes(live_s
     head, _, text = received.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 413 ")
     assert b"Connection: close" in head
+    assert b"X-Content-Type-Options: nosniff" in head
     assert f"at most {settings.max_query_bytes} bytes".encode() in text
 
 

@@ -1,7 +1,8 @@
 """Canonical exports of a built dataset: same input, same bytes.
 
-TriG and N-Quads carry every named graph; Turtle and JSON-LD carry the asserted union (every
-graph but ``graph/inferred``), with ``inferred=True`` adding the OWL-RL closure.
+TriG, N-Quads and JSON-LD (a dataset format in pyoxigraph) carry every named graph; Turtle carries
+the asserted union (every graph but ``graph/inferred``), with ``inferred=True`` adding the OWL-RL
+closure.
 """
 
 from __future__ import annotations
