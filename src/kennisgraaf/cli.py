@@ -92,6 +92,11 @@ def setting_options(command: str, table: tuple[Setting, ...] = SETTINGS) -> list
             kind = row.type
         shown = f"; default {row.default:g}" if isinstance(row.default, float) else (
             f"; default {row.default}" if row.default != "" else "")
+        if row.type is bool:  # --name / --no-name; None when neither is given, so lower layers still count
+            flag = row.cli_flags[0]
+            options.append(click.Option([f"{flag}/--no-{flag[2:]}", row.name], default=None, expose_value=False,
+                                        callback=_record, help=f"{row.help} (env {row.env}{shown})"))
+            continue
         options.append(click.Option([*row.cli_flags, row.name], type=kind, default=None, expose_value=False,
                                     callback=_record, help=f"{row.help} (env {row.env}{shown})"))
     return options

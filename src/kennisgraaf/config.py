@@ -84,6 +84,8 @@ class Settings:
     client_seconds_per_minute: float = setting(60.0, "Seconds of query time one client may use per minute; past it "
                                                "that client gets 429 with Retry-After.", ("serve",),
                                                bounds=(0.1, None))
+    access_log: bool = setting(True, "Write one line per request (method, path, status, bytes, milliseconds) on "
+                               "stderr.", ("serve",))
     trusted_proxy: str = setting("", "Address of a reverse proxy whose X-Forwarded-For names the client (for the "
                                  "per-client caps); from anyone else the header is ignored.", ("serve",))
     query_timeout: float = setting(10.0, "Seconds a query may run before it is stopped.", ("serve",),
@@ -170,7 +172,14 @@ class SettingsError(ValueError):
     """A setting with a value of the wrong type or an unknown name."""
 
 
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
 def _coerce(setting: Setting, value: Any) -> Any:
+    if setting.type is bool and isinstance(value, str):  # bool("false") would be True
+        if value.strip().lower() in _TRUE + _FALSE:
+            return value.strip().lower() in _TRUE
+        raise SettingsError(f"setting {setting.name!r}: {value!r} is not one of {', '.join(_TRUE + _FALSE)}")
     try:
         return setting.type(value)
     except (TypeError, ValueError) as exc:

@@ -27,6 +27,7 @@ from waitress.task import ErrorTask
 from waitress.utilities import RequestEntityTooLarge
 
 from kennisgraaf.config import Settings
+from kennisgraaf.web.accesslog import AccessLog
 
 
 def server_url(host: str, port: int) -> str:
@@ -132,7 +133,7 @@ def create_server(app: Callable[..., Any], settings: Settings) -> Any:
 def run(app: Callable[..., Any], settings: Settings, echo: Callable[[str], None],
         on_stop: Callable[[], None] | None = None) -> None:
     """Serve ``app`` until interrupted (Ctrl-C or SIGTERM); print the bound URL first."""
-    server = create_server(app, settings)
+    server = create_server(AccessLog(app) if settings.access_log else app, settings)
     echo(f"kennisgraaf serving on {server_url(settings.host, server.effective_port)}")
 
     def stop(signum: int, frame: object) -> None:
