@@ -17,12 +17,17 @@ from kennisgraaf.config import Settings, bundled_root
 from kennisgraaf.sparql.local import open_query, rows
 
 REPO = Path(__file__).resolve().parent.parent
+SUITE_BUDGET = 1e6  # seconds of query time per minute for the suite's one client (see ``settings``)
 
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings for the bundled data with a cache folder of the test session's own."""
-    return Settings(cache_dir=str(tmp_path_factory.mktemp("cache")))
+    """Settings for the bundled data with a cache folder of the test session's own.
+
+    The whole suite is one client (127.0.0.1) of the session's app and server, so its query time
+    is not capped per minute (the cap has its own tests: tests/web/test_security_fairness.py).
+    """
+    return Settings(cache_dir=str(tmp_path_factory.mktemp("cache")), client_seconds_per_minute=SUITE_BUDGET)
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +74,7 @@ def copy_settings(working_copy: Path, tmp_path: Path) -> Callable[[], Settings]:
 @pytest.fixture(scope="session")
 def live_server(settings: Settings, built: BuiltDataset) -> Iterator[LiveServer]:
     """One real ``kennisgraaf serve -p 0`` process for the whole session, on the session's dataset."""
-    server = start_server(settings)
+    server = start_server(settings, env={"KENNISGRAAF_CLIENT_SECONDS_PER_MINUTE": str(SUITE_BUDGET)})
     yield server
     stop_server(server)
 
