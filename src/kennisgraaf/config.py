@@ -101,6 +101,10 @@ class Settings:
                                ("serve",), bounds=(1, 1000))
     worker_memory_mb: int = setting(2048, "Address-space limit of each query worker process in MB (a query past "
                                     "it stops that worker); 0: none.", ("serve",), bounds=(0, None))
+    cache_mb: int = setting(64, "Memory for answers kept while the dataset is unchanged (/sparql, canned queries, "
+                            "pages), in MB; 0: none (ETags and 304 still work).", ("serve",), bounds=(0, None))
+    cache_max_age: int = setting(300, "Seconds a client or CDN may reuse an answer without asking again "
+                                 "(Cache-Control max-age).", ("serve",), bounds=(0, None))
     worker_recycle_mb: int = setting(256, "A query worker whose memory grew by more than this many MB while "
                                      "answering is replaced after its answer (workers are otherwise kept); 0: never.",
                                      ("serve",), bounds=(0, None))

@@ -17,7 +17,7 @@ from kennisgraaf.config import Settings, load_settings
 from kennisgraaf.store.backend import open_store
 from kennisgraaf.store.base import Store
 from kennisgraaf.vocab import UriStrategy
-from kennisgraaf.web import errors, i18n
+from kennisgraaf.web import cache, errors, i18n
 from kennisgraaf.web.dumps import bp as dumps_bp
 from kennisgraaf.web.fairness import FairShare, FairStore
 from kennisgraaf.web.queries import bp as queries_bp
@@ -51,6 +51,9 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = 3 * settings.max_query_bytes + 65536
     app.json.ensure_ascii = False
     app.extensions["kennisgraaf"] = Context(settings, dataset, UriStrategy(dataset.base), store)
+    # First: its after-request hook runs last and keeps the answer with every other hook's headers.
+    app.extensions["kennisgraaf.answers"] = cache.init_app(app, settings.cache_mb * 1024 * 1024,
+                                                           settings.cache_max_age)
     errors.init_app(app)
     i18n.init_app(app)
     app.register_blueprint(queries_bp)

@@ -7,12 +7,10 @@ IRIs resolve); ``/graph/<name>`` describes and serves one named graph. Decisions
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, send_from_directory
 
-from kennisgraaf import __version__
 from kennisgraaf.build.canonical import serialise
 from kennisgraaf.site.diagram import panels
 from kennisgraaf.site.dumps import DumpCache, known_graphs
@@ -86,16 +84,14 @@ def _alternates(path: str) -> list[tuple[str, str, str]]:
 
 
 def _finish(response: Response, path: str, negotiated: bool, media_type: str) -> Response:
-    """Link headers to the alternates, Vary, a Content-Location for negotiated RDF, and an ETag."""
+    """Link headers to the alternates, Vary and a Content-Location for negotiated RDF."""
     response.headers["Link"] = ", ".join(f'<{href}>; rel="alternate"; type="{mt}"'
                                          for href, mt, _ in _alternates(path) if mt != media_type)
     if negotiated:
         response.vary.add("Accept")
         if media_type != HTML:
             response.headers["Content-Location"] = f"{path}.{BY_MEDIA_TYPE[media_type].extension}"
-    key = f"{_ctx().dataset.key}|{__version__}|{request.full_path}|{media_type}|{request_language()}"
-    response.set_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
-    return response.make_conditional(request)
+    return response  # ETag, 304 and Cache-Control: web/cache.py, before the page is built
 
 
 def _rdf_response(quads: list, media_type: str) -> Response:
