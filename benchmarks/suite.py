@@ -1,0 +1,885 @@
+"""The benchmark suite: kennisgraaf against Oxigraph's server, rdflib-endpoint and the HTTP floor.
+
+One run measures, at each graph size (the real graph and generated graphs in our own
+vocabulary, see ``generate.py``), on this machine and over loopback only:
+
+- the build (``kennisgraaf build --force``): time and peak memory;
+- ``kennisgraaf serve`` started cold with a warm build cache and with an empty one: seconds
+  until the first answer, and peak memory of all its processes (server and query workers);
+- per request class, on every server that can answer it: sequential latency (p50, p95) with one
+  keep-alive client, and throughput with 8 concurrent clients (wrk, or a bounded Python client
+  when wrk is missing); ratios against the peers of the same run.
+
+Peers: the Oxigraph server (``oxigraph serve``, loaded with ``kennisgraaf load``), rdflib-endpoint
+(over the build's graphs.nq) and the floor (``floor.py``: a Flask app with a fixed body, under
+waitress and under granian). Only the CLI and HTTP are used, never kennisgraaf's internals.
+
+    python benchmarks/suite.py [--sizes real,100k,1m] [--quick] [--out results/bench]
+
+``--out PATH`` writes PATH.md and PATH.json. Absolute figures on a shared machine are noise;
+compare the ratios of one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+BASE = "https://w3id.org/kennisgraaf/"
+PREFIXES = (
+    f"PREFIX kg: <{BASE}def#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    "PREFIX dcterms: <http://purl.org/dc/terms/>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+)
+JSON = "application/sparql-results+json"
+TURTLE = "text/turtle"
+HTML = "text/html"
+PEERS = ("kennisgraaf", "oxigraph", "rdflib-endpoint")
+FLOORS = ("floor-waitress", "floor-granian")
+
+
+@dataclass(frozen=True)
+class RequestClass:
+    """One kind of request: a SPARQL query (every engine) or a path of kennisgraaf's app."""
+
+    name: str
+    title: str
+    kind: str  # "sparql" or "path"
+    text: str  # query (with {doc}, {graph} placeholders) or path
+    accept: str
+    engine_bound: bool = False
+
+
+REQUESTS: tuple[RequestClass, ...] = (
+    RequestClass("ask", "ASK {}", "sparql", "ASK {}", JSON),
+    RequestClass("lookup", "point lookup (one subject)", "sparql",
+                 "SELECT ?p ?o WHERE { <{BASE}id/provincie/drenthe> ?p ?o }", JSON),
+    RequestClass("join", "join (claims of one document)", "sparql",
+                 "SELECT ?claim ?type ?quote WHERE { ?claim kg:statedIn <{doc}> ; a ?type ; kg:quote ?quote }", JSON),
+    RequestClass("group-by", "GROUP BY (instances per class)", "sparql",
+                 "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n)", JSON,
+                 engine_bound=True),
+    RequestClass("text", "case-insensitive text filter", "sparql",
+                 'SELECT ?s ?q WHERE { ?s kg:quote ?q FILTER(REGEX(?q, "mantelzorg", "i")) }', JSON,
+                 engine_bound=True),
+    RequestClass("path", "property path", "sparql",
+                 "SELECT ?doc ?law WHERE { ?doc kg:mentionsLaw/kg:versionOf* ?law . ?law a kg:Law }", JSON,
+                 engine_bound=True),
+    RequestClass("construct", "CONSTRUCT of one document", "sparql",
+                 "CONSTRUCT { <{doc}> ?p ?o . ?c ?cp ?co } WHERE { { <{doc}> ?p ?o } UNION "
+                 "{ ?c kg:statedIn <{doc}> ; ?cp ?co } }", TURTLE, engine_bound=True),
+    RequestClass("canned", "canned query taken-provincie (JSON)", "path",
+                 "/queries/taken-provincie?provincie=id/provincie/drenthe&handeling=afbouwen&format=json",
+                 "application/json"),
+    RequestClass("resource", "resource page /doc/provincie/drenthe", "path", "/doc/provincie/drenthe", HTML),
+    RequestClass("document", "document page /doc/document/…", "path", "/doc/document/{slug}", HTML),
+    RequestClass("dump", "dump /dumps/kennisgraaf.nq.gz", "path", "/dumps/kennisgraaf.nq.gz", "*/*"),
+)
+FLOOR_REQUEST = RequestClass("fixed", "fixed body (floor)", "path", "/", JSON)
+
+
+@dataclass
+class Budget:
+    """How much each measurement may take."""
+
+    sequential: int = 200  # requests
+    sequential_seconds: float = 8.0  # stop earlier when they take this long
+    warmup: int = 5
+    throughput_seconds: float = 5.0
+    clients: int = 8
+    request_timeout: float = 60.0
+    server_timeout: float = 900.0  # start or load of one server
+    build_timeout: float = 600.0
+    cold_build_max: float = 300.0  # skip serve-with-empty-cache when the build took longer
+
+
+QUICK = Budget(sequential=15, sequential_seconds=2.0, warmup=5, throughput_seconds=1.0, request_timeout=30.0,
+               server_timeout=300.0, build_timeout=300.0, cold_build_max=120.0)
+
+
+@dataclass
+class Figures:
+    """Latency and throughput of one request class on one server."""
+
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    rps: float | None = None
+    requests: int = 0
+    errors: int = 0
+    bytes: int = 0
+    note: str = ""
+
+
+@dataclass
+class ServerRun:
+    """What one server did at one size."""
+
+    start_s: float | None = None
+    load_s: float | None = None
+    peak_rss_mb: float | None = None
+    peak_pss_mb: float | None = None
+    processes: int = 0
+    results: dict[str, Figures] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
+class SizeRun:
+    """Everything measured at one graph size."""
+
+    size: str
+    documents: int | None = None
+    quads: int | None = None
+    build_s: float | None = None
+    build_peak_mb: float | None = None
+    build_steps: list[str] = field(default_factory=list)
+    cold_warm_cache_s: float | None = None
+    cold_empty_cache_s: float | None = None
+    cold_empty_cache_peak_mb: float | None = None
+    servers: dict[str, ServerRun] = field(default_factory=dict)
+    note: str = ""
+
+
+# -- processes ----------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def venv_tool(name: str) -> str:
+    """A console script next to this Python (the virtual environment), else on PATH."""
+    local = Path(sys.executable).parent / name
+    if local.exists():
+        return str(local)
+    found = shutil.which(name)
+    if not found:
+        raise SystemExit(f"{name} is not installed: pip install -e '.[bench]'")
+    return found
+
+
+def kennisgraaf(root: Path | None, cache: Path, *args: str) -> list[str]:
+    command = [venv_tool("kennisgraaf")]
+    if root is not None:
+        command += ["--root", str(root)]
+    return [*command, "--cache-dir", str(cache), *args]
+
+
+def start(command: Sequence[str], log: Path, cwd: Path | None = None) -> subprocess.Popen[bytes]:
+    """Start a server in a session of its own (so that it and its children can be stopped)."""
+    with log.open("ab") as handle:
+        return subprocess.Popen(list(command), stdout=handle, stderr=subprocess.STDOUT, cwd=cwd,
+                                start_new_session=True)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server started by :func:`start`, with its children (its own process group only)."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)
+    else:  # the leader is gone; its children may not be
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], timeout: float, log: Path) -> float:
+    """Seconds until ``url`` answers 200 (raise when the process dies or time runs out)."""
+    started = time.monotonic()
+    parsed = urllib.parse.urlsplit(url)
+    while time.monotonic() - started < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited ({process.returncode}); see {log}:\n{tail(log)}")
+        try:
+            connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=5)
+            connection.request("GET", parsed.path + ("?" + parsed.query if parsed.query else ""),
+                               headers={"Accept": JSON})
+            status = connection.getresponse().status
+            connection.close()
+            if status == 200:
+                return time.monotonic() - started
+            if status in (400, 404, 405, 406) and time.monotonic() - started > 10:
+                raise RuntimeError(f"{url} answers {status}; see {log}")
+        except OSError:
+            pass
+        time.sleep(0.02)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s; see {log}")
+
+
+def tail(log: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def url_from_log(log: Path, process: subprocess.Popen[bytes], timeout: float) -> str:
+    """The URL ``kennisgraaf serve -p 0`` prints."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        found = re.search(r"serving on (http://\S+)", log.read_text(errors="replace"))
+        if found:
+            return found.group(1)
+        if process.poll() is not None:
+            raise RuntimeError(f"kennisgraaf serve exited ({process.returncode}):\n{tail(log)}")
+        time.sleep(0.02)
+    raise RuntimeError(f"kennisgraaf serve printed no URL within {timeout:.0f} s:\n{tail(log)}")
+
+
+# -- memory of a process tree -------------------------------------------------------------------
+
+def descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in KiB; zeros when it is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+            text = handle.read()
+    except OSError:
+        return 0, 0
+    rss = re.search(r"^Rss:\s+(\d+)", text, re.M)
+    pss = re.search(r"^Pss:\s+(\d+)", text, re.M)
+    return (int(rss.group(1)) if rss else 0), (int(pss.group(1)) if pss else 0)
+
+
+class MemorySampler:
+    """Samples the summed RSS and PSS of a process and its descendants; keeps the peaks."""
+
+    def __init__(self, pid: int, interval: float = 0.25) -> None:
+        self.pid, self.interval = pid, interval
+        self.peak_rss = self.peak_pss = 0
+        self.processes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+    def sample(self) -> None:
+        pids = descendants(self.pid)
+        rss = pss = 0
+        for pid in pids:
+            one_rss, one_pss = memory_kb(pid)
+            rss, pss = rss + one_rss, pss + one_pss
+        self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+        self.processes = max(self.processes, len(pids))
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def record(self, run: ServerRun) -> None:
+        run.peak_rss_mb = round(self.peak_rss / 1024, 1)
+        run.peak_pss_mb = round(self.peak_pss / 1024, 1)
+        run.processes = self.processes
+
+
+def run_timed(command: Sequence[str], timeout: float, log: Path) -> tuple[int | None, float, float, str]:
+    """Run a command to its end: (exit code or None on time-out, seconds, peak RSS MB, stdout)."""
+    out = log.with_suffix(".out")
+    with out.open("wb") as stdout, log.open("ab") as stderr:
+        started = time.monotonic()
+        process = subprocess.Popen(list(command), stdout=stdout, stderr=stderr, start_new_session=True)
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                elapsed = time.monotonic() - started
+                process.returncode = os.waitstatus_to_exitcode(status)
+                return process.returncode, elapsed, usage.ru_maxrss / 1024, out.read_text(errors="replace")
+            if time.monotonic() > deadline:
+                os.killpg(process.pid, signal.SIGKILL)
+                os.wait4(process.pid, 0)
+                return None, time.monotonic() - started, 0.0, out.read_text(errors="replace")
+            time.sleep(0.05)
+
+
+# -- clients ------------------------------------------------------------------------------------
+
+def sequential(url: str, accept: str, budget: Budget) -> Figures:
+    """p50/p95 over up to ``budget.sequential`` requests on one keep-alive connection."""
+    parsed = urllib.parse.urlsplit(url)
+    target = parsed.path + ("?" + parsed.query if parsed.query else "")
+    headers = {"Accept": accept, "Accept-Encoding": "identity"}
+    times: list[float] = []
+    errors = size = 0
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=budget.request_timeout)
+    started = time.monotonic()
+    try:
+        for index in range(budget.warmup + budget.sequential):
+            begin = time.perf_counter()
+            try:
+                connection.request("GET", target, headers=headers)
+                response = connection.getresponse()
+                body = response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=budget.request_timeout)
+                status, body = 599, b""
+            elapsed = time.perf_counter() - begin
+            if index < budget.warmup:
+                if time.monotonic() - started > budget.sequential_seconds:
+                    break
+                continue
+            if status != 200:
+                errors += 1
+            times.append(elapsed)
+            size = len(body)
+            if time.monotonic() - started > budget.sequential_seconds and len(times) >= 3:
+                break
+    finally:
+        connection.close()
+    figures = Figures(requests=len(times), errors=errors, bytes=size)
+    if times:
+        times.sort()
+        figures.p50_ms = round(statistics.median(times) * 1000, 3)
+        figures.p95_ms = round(times[min(len(times) - 1, int(0.95 * len(times)))] * 1000, 3)
+    return figures
+
+
+def throughput_wrk(url: str, accept: str, budget: Budget) -> tuple[float, int, int]:
+    """(requests per second, completed requests, non-2xx/errors) with wrk."""
+    seconds = max(1, round(budget.throughput_seconds))
+    result = subprocess.run(
+        ["wrk", "-t", "2", "-c", str(budget.clients), "-d", f"{seconds}s", "--timeout",
+         f"{int(budget.request_timeout)}s", "-H", f"Accept: {accept}", "-H", "Accept-Encoding: identity", url],
+        capture_output=True, text=True, timeout=seconds + budget.request_timeout + 30)
+    text = result.stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    done = re.search(r"(\d+) requests in", text)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    errors = int(bad.group(1)) if bad else 0
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    if not rps or not done:
+        raise RuntimeError(f"wrk gave no figures: {text}{result.stderr}")
+    return float(rps.group(1)), int(done.group(1)), errors
+
+
+def throughput_python(url: str, accept: str, budget: Budget) -> tuple[float, int, int]:
+    """The fallback: ``budget.clients`` threads with keep-alive connections for a bounded time."""
+    parsed = urllib.parse.urlsplit(url)
+    target = parsed.path + ("?" + parsed.query if parsed.query else "")
+    stop_at = time.monotonic() + budget.throughput_seconds
+    done = [0] * budget.clients
+    bad = [0] * budget.clients
+
+    def client(index: int) -> None:
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=budget.request_timeout)
+        while time.monotonic() < stop_at:
+            try:
+                connection.request("GET", target, headers={"Accept": accept, "Accept-Encoding": "identity"})
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    bad[index] += 1
+            except (OSError, http.client.HTTPException):
+                bad[index] += 1
+                connection.close()
+                connection = http.client.HTTPConnection(parsed.hostname, parsed.port,
+                                                        timeout=budget.request_timeout)
+            done[index] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(budget.clients)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.monotonic() - began), sum(done), sum(bad)
+
+
+def measure(url: str, accept: str, budget: Budget) -> Figures:
+    figures = sequential(url, accept, budget)
+    if figures.p50_ms is None:
+        figures.note = "no answer"
+        return figures
+    if figures.p50_ms / 1000 * budget.clients > budget.throughput_seconds / 2:
+        figures.note = "too slow for a throughput run; rps from p50 (one request at a time)"
+        figures.rps = round(1000 / figures.p50_ms, 2)
+        return figures
+    # wrk counts whole seconds; shorter runs (the smoke test) use the Python client.
+    runner = throughput_wrk if shutil.which("wrk") and budget.throughput_seconds >= 1 else throughput_python
+    rps, done, errors = runner(url, accept, budget)
+    figures.rps = round(rps, 1)
+    figures.errors += errors
+    if errors:
+        figures.note = f"{errors} of {done} concurrent requests failed or were not 2xx"
+    return figures
+
+
+# -- one size -----------------------------------------------------------------------------------
+
+@dataclass
+class Target:
+    """What the request classes point at in one graph."""
+
+    doc_slug: str
+
+    @property
+    def doc(self) -> str:
+        return f"{BASE}id/document/{self.doc_slug}"
+
+    def sparql(self, request: RequestClass) -> str:
+        text = request.text.replace("{BASE}", BASE).replace("{doc}", self.doc)
+        return PREFIXES + text
+
+    def path(self, request: RequestClass) -> str:
+        return request.text.replace("{slug}", self.doc_slug)
+
+
+def sparql_url(endpoint: str, query: str) -> str:
+    return endpoint + "?" + urllib.parse.urlencode({"query": query})
+
+
+def parse_size(size: str) -> int | None:
+    """Quads wanted for a size name ('real' → None)."""
+    if size == "real":
+        return None
+    found = re.fullmatch(r"(\d+(?:\.\d+)?)([km]?)", size.lower())
+    if not found:
+        raise SystemExit(f"unknown size {size!r}: use real, or a number of triples such as 5k, 100k, 1m")
+    return int(float(found.group(1)) * {"": 1, "k": 1_000, "m": 1_000_000}[found.group(2)])
+
+
+class Suite:
+    """Runs every measurement of one invocation."""
+
+    def __init__(self, work: Path, budget: Budget, say: Callable[[str], None], skip: set[str]) -> None:
+        self.work, self.budget, self.say, self.skip = work, budget, say, skip
+
+    def run_size(self, size: str) -> SizeRun:
+        run = SizeRun(size)
+        folder = self.work / size
+        folder.mkdir(parents=True, exist_ok=True)
+        wanted = parse_size(size)
+        root: Path | None = None
+        slug = "drenthe-2010-pns"
+        if wanted is not None:
+            run.documents = generate.documents_for(wanted)
+            root = folder / "root"
+            self.say(f"[{size}] generating {run.documents} documents in {root}")
+            generate.generate(root, run.documents)
+            slug = "gen-00000"
+        target = Target(slug)
+        cache = folder / "cache"
+        log = folder / "build.log"
+        self.say(f"[{size}] kennisgraaf build --force")
+        code, seconds, peak, out = run_timed(kennisgraaf(root, cache, "build", "--force"), self.budget.build_timeout,
+                                             log)
+        run.build_steps = [line for line in log.read_text(errors="replace").splitlines() if line.startswith("[")]
+        if code is None:
+            run.note = f"build stopped after {seconds:.0f} s (time limit)"
+            self.say(f"[{size}] {run.note}")
+            return run
+        if code != 0:
+            raise RuntimeError(f"build failed ({code}):\n{tail(log)}")
+        run.build_s, run.build_peak_mb = round(seconds, 2), round(peak, 1)
+        built = re.search(r"built (\d+) quads in \d+ graphs: (\S+)", out)
+        if not built:
+            raise RuntimeError(f"cannot read the build's output: {out}")
+        run.quads = int(built.group(1))
+        quads_file = Path(built.group(2)) / "graphs.nq"
+        self.say(f"[{size}] built {run.quads} quads in {seconds:.1f} s (peak {peak:.0f} MB)")
+
+        if "kennisgraaf" not in self.skip:
+            run.servers["kennisgraaf"] = self.kennisgraaf(run, root, cache, target, folder)
+        if "oxigraph" not in self.skip:
+            run.servers["oxigraph"] = self.oxigraph(root, cache, target, folder)
+        if "rdflib-endpoint" not in self.skip:
+            run.servers["rdflib-endpoint"] = self.rdflib_endpoint(quads_file, target, folder)
+        if "floor" not in self.skip:
+            run.servers["floor-waitress"] = self.floor("waitress", folder)
+            run.servers["floor-granian"] = self.floor("granian", folder)
+        if "cold" not in self.skip:
+            self.cold_empty_cache(run, root, folder)
+        return run
+
+    def measure_all(self, name: str, server: ServerRun, urls: Iterator[tuple[RequestClass, str]]) -> None:
+        for request, url in urls:
+            figures = measure(url, request.accept, self.budget)
+            server.results[request.name] = figures
+            self.say(f"  {name:<16} {request.name:<10} p50 {fmt_ms(figures.p50_ms):>9} "
+                     f"p95 {fmt_ms(figures.p95_ms):>9} {fmt_rps(figures.rps):>9} req/s"
+                     f"{'  ' + figures.note if figures.note else ''}")
+
+    def kennisgraaf(self, run: SizeRun, root: Path | None, cache: Path, target: Target, folder: Path) -> ServerRun:
+        server = ServerRun()
+        log = folder / "kennisgraaf.log"
+        began = time.monotonic()
+        process = start(kennisgraaf(root, cache, "serve", "-p", "0"), log)
+        try:
+            with MemorySampler(process.pid) as memory:
+                base = url_from_log(log, process, self.budget.server_timeout)
+                wait_for(sparql_url(base + "sparql", "ASK {}"), process, self.budget.server_timeout, log)
+                run.cold_warm_cache_s = server.start_s = round(time.monotonic() - began, 3)
+                self.say(f"[{run.size}] kennisgraaf serve (warm build cache) answered after {server.start_s:.2f} s")
+
+                def urls() -> Iterator[tuple[RequestClass, str]]:
+                    for request in REQUESTS:
+                        if request.kind == "sparql":
+                            yield request, sparql_url(base + "sparql", target.sparql(request))
+                        else:
+                            yield request, base.rstrip("/") + target.path(request)
+
+                self.measure_all("kennisgraaf", server, urls())
+            memory.record(server)
+        finally:
+            stop(process)
+        return server
+
+    def oxigraph(self, root: Path | None, cache: Path, target: Target, folder: Path) -> ServerRun:
+        server = ServerRun()
+        log = folder / "oxigraph.log"
+        location = Path(tempfile.mkdtemp(prefix="oxigraph-", dir=folder))
+        port = free_port()
+        began = time.monotonic()
+        process = start([venv_tool("oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                        log)
+        base = f"http://127.0.0.1:{port}/"
+        try:
+            with MemorySampler(process.pid) as memory:
+                wait_for(sparql_url(base + "query", "ASK {}"), process, self.budget.server_timeout, log)
+                server.start_s = round(time.monotonic() - began, 3)
+                loaded = time.monotonic()
+                code, _, _, _ = run_timed(kennisgraaf(root, cache, "load", "--into", base + "store"),
+                                          self.budget.server_timeout, folder / "oxigraph-load.log")
+                if code != 0:
+                    raise RuntimeError(f"kennisgraaf load failed:\n{tail(folder / 'oxigraph-load.log')}")
+                server.load_s = round(time.monotonic() - loaded, 2)
+                self.say(f"  oxigraph loaded with kennisgraaf load in {server.load_s:.1f} s")
+                urls = ((r, sparql_url(base + "query", target.sparql(r))) for r in REQUESTS if r.kind == "sparql")
+                self.measure_all("oxigraph", server, urls)
+            memory.record(server)
+        finally:
+            stop(process)
+            shutil.rmtree(location, ignore_errors=True)
+        return server
+
+    def rdflib_endpoint(self, quads_file: Path, target: Target, folder: Path) -> ServerRun:
+        server = ServerRun()
+        log = folder / "rdflib-endpoint.log"
+        port = free_port()
+        began = time.monotonic()
+        # rdflib-endpoint parses the files into a Dataset with default_union=True: the same default
+        # graph (every graph, inferred included) as kennisgraaf's.
+        process = start([venv_tool("rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port),
+                         str(quads_file)], log)
+        base = f"http://127.0.0.1:{port}/"
+        try:
+            with MemorySampler(process.pid) as memory:
+                try:
+                    wait_for(sparql_url(base, "ASK {}"), process, self.budget.server_timeout, log)
+                except RuntimeError as exc:
+                    server.note = str(exc).splitlines()[0]
+                    self.say(f"  rdflib-endpoint: {server.note}")
+                    return server
+                server.start_s = round(time.monotonic() - began, 3)
+                self.say(f"  rdflib-endpoint answered after {server.start_s:.1f} s")
+                urls = ((r, sparql_url(base, target.sparql(r))) for r in REQUESTS if r.kind == "sparql")
+                self.measure_all("rdflib-endpoint", server, urls)
+            memory.record(server)
+        finally:
+            stop(process)
+        return server
+
+    def floor(self, kind: str, folder: Path) -> ServerRun:
+        server = ServerRun()
+        log = folder / f"floor-{kind}.log"
+        port = free_port()
+        if kind == "waitress":
+            command = [sys.executable, str(HERE / "floor.py"), "waitress", str(port), "16"]
+        else:
+            command = [venv_tool("granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+                       "--workers", "1", "--no-ws", "--log-level", "warning", "floor:app"]
+        began = time.monotonic()
+        process = start(command, log, cwd=HERE)
+        base = f"http://127.0.0.1:{port}/"
+        try:
+            with MemorySampler(process.pid) as memory:
+                wait_for(base, process, self.budget.server_timeout, log)
+                server.start_s = round(time.monotonic() - began, 3)
+                self.measure_all(f"floor-{kind}", server, iter([(FLOOR_REQUEST, base)]))
+            memory.record(server)
+        finally:
+            stop(process)
+        return server
+
+    def cold_empty_cache(self, run: SizeRun, root: Path | None, folder: Path) -> None:
+        if run.build_s is not None and run.build_s > self.budget.cold_build_max:
+            run.note += (f" Cold serve with an empty build cache skipped (the build alone took {run.build_s:.0f} s; "
+                         "it costs about build + warm start).")
+            return
+        empty = Path(tempfile.mkdtemp(prefix="empty-cache-", dir=folder))
+        log = folder / "kennisgraaf-cold.log"
+        began = time.monotonic()
+        process = start(kennisgraaf(root, empty, "serve", "-p", "0"), log)
+        try:
+            with MemorySampler(process.pid) as memory:
+                base = url_from_log(log, process, self.budget.build_timeout + self.budget.server_timeout)
+                wait_for(sparql_url(base + "sparql", "ASK {}"), process, self.budget.server_timeout, log)
+                run.cold_empty_cache_s = round(time.monotonic() - began, 3)
+            run.cold_empty_cache_peak_mb = round(memory.peak_pss / 1024, 1)
+            self.say(f"[{run.size}] kennisgraaf serve (empty build cache) answered after "
+                     f"{run.cold_empty_cache_s:.2f} s")
+        finally:
+            stop(process)
+            shutil.rmtree(empty, ignore_errors=True)
+
+
+# -- tables -------------------------------------------------------------------------------------
+
+def fmt_ms(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.2f} ms" if value < 100 else f"{value:,.0f} ms"
+
+
+def fmt_rps(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def ratio(ours: float | None, theirs: float | None) -> str:
+    if ours is None or theirs is None or theirs == 0:
+        return "—"
+    value = ours / theirs
+    return f"{value:.2f}×" if value < 10 else f"{value:.0f}×"
+
+
+def figures_of(run: SizeRun, server: str, request: str) -> Figures:
+    found = run.servers.get(server)
+    return found.results.get(request, Figures()) if found else Figures()
+
+
+def tables(result: dict[str, Any], runs: list[SizeRun]) -> str:
+    """The Markdown report: one latency/throughput table per size, then build, serve and memory."""
+    lines = [f"Machine: {result['machine']}", "", f"Versions: {result['versions']}", "",
+             f"Command: `{result['command']}`", ""]
+    for run in runs:
+        lines += [f"### {run.size}" + (f" ({run.quads:,} quads" + (f", {run.documents} generated documents)"
+                                                                     if run.documents else ")") if run.quads else ""),
+                  ""]
+        if run.note:
+            lines += [run.note.strip(), ""]
+        if not run.servers:
+            continue
+        floor_w = figures_of(run, "floor-waitress", "fixed")
+        floor_g = figures_of(run, "floor-granian", "fixed")
+        lines += ["Sequential p50 / p95 (one keep-alive client) and throughput (8 clients); ratios are "
+                  "kennisgraaf ÷ peer (latency: < 1 is faster; throughput: > 1 is more).", "",
+                  "| request | kennisgraaf p50 / p95 | req/s | Oxigraph p50 / p95 | req/s | rdflib-endpoint p50 | "
+                  "req/s | p50 ÷ Oxigraph | req/s ÷ Oxigraph | p50 ÷ rdflib | p50 ÷ floor (waitress) | "
+                  "req/s ÷ floor (waitress) | req/s ÷ floor (granian) |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        for request in REQUESTS:
+            ours = figures_of(run, "kennisgraaf", request.name)
+            oxi = figures_of(run, "oxigraph", request.name)
+            rdf = figures_of(run, "rdflib-endpoint", request.name)
+            sparql = request.kind == "sparql"
+            lines.append(
+                f"| {request.title} | {fmt_ms(ours.p50_ms)} / {fmt_ms(ours.p95_ms)} | {fmt_rps(ours.rps)} | "
+                + (f"{fmt_ms(oxi.p50_ms)} / {fmt_ms(oxi.p95_ms)} | {fmt_rps(oxi.rps)} | {fmt_ms(rdf.p50_ms)} | "
+                   f"{fmt_rps(rdf.rps)} | {ratio(ours.p50_ms, oxi.p50_ms)} | {ratio(ours.rps, oxi.rps)} | "
+                   f"{ratio(ours.p50_ms, rdf.p50_ms)} | " if sparql else "| | | | | | | ")
+                + f"{ratio(ours.p50_ms, floor_w.p50_ms)} | {ratio(ours.rps, floor_w.rps)} | "
+                  f"{ratio(ours.rps, floor_g.rps)} |")
+        lines.append(f"| fixed body (floor): waitress / granian | {fmt_ms(floor_w.p50_ms)} / {fmt_ms(floor_g.p50_ms)} "
+                     f"| {fmt_rps(floor_w.rps)} / {fmt_rps(floor_g.rps)} | | | | | | | | | | |")
+        notes = [f"{server} {name}: {figures.note}" for server, srun in run.servers.items()
+                 for name, figures in srun.results.items() if figures.note]
+        if notes:
+            lines += ["", *(f"- {note}" for note in notes)]
+        lines.append("")
+    lines += ["### Build, start and memory", "",
+              "| size | quads | build | build peak RSS | serve, warm cache | serve, empty cache | "
+              "kennisgraaf peak (all processes, PSS / RSS) | Oxigraph peak | rdflib-endpoint start / peak |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for run in runs:
+        ours = run.servers.get("kennisgraaf", ServerRun())
+        oxi = run.servers.get("oxigraph", ServerRun())
+        rdf = run.servers.get("rdflib-endpoint", ServerRun())
+        lines.append(
+            f"| {run.size} | {run.quads or '—'} | {seconds(run.build_s)} | {megabytes(run.build_peak_mb)} | "
+            f"{seconds(run.cold_warm_cache_s)} | {seconds(run.cold_empty_cache_s)} | "
+            f"{megabytes(ours.peak_pss_mb)} / {megabytes(ours.peak_rss_mb)} ({ours.processes} processes) | "
+            f"{megabytes(oxi.peak_rss_mb)} | {seconds(rdf.start_s)} / {megabytes(rdf.peak_rss_mb)} |")
+    lines += ["", "Build steps (stderr of `kennisgraaf build`):", ""]
+    for run in runs:
+        lines.append(f"- {run.size}: " + "; ".join(re.sub(r"\s+", " ", step) for step in run.build_steps
+                                                   if "cached in" not in step))
+    return "\n".join(lines) + "\n"
+
+
+def seconds(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f} s" if value < 100 else f"{value:.0f} s"
+
+
+def megabytes(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f} MB"
+
+
+def versions() -> str:
+    found = []
+    for package in ("kennisgraaf", "pyoxigraph", "oxigraph", "rdflib", "rdflib-endpoint", "flask", "waitress",
+                    "granian", "owlrl", "pyshacl"):
+        try:
+            from importlib.metadata import version
+
+            found.append(f"{package} {version(package)}")
+        except Exception:  # noqa: BLE001 - a missing package is reported as such
+            found.append(f"{package} (not installed)")
+    wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("[")[0].strip() \
+        if shutil.which("wrk") else "wrk not installed (Python client used)"
+    return f"Python {platform.python_version()}; " + ", ".join(found) + f"; {wrk}"
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                    if line.startswith("model name")), "")
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
+        memory = f", {kb / 2**20:.0f} GiB"
+    except (OSError, AttributeError):
+        pass
+    one, five, fifteen = os.getloadavg()
+    load = f", load average {one:.2f} {five:.2f} {fifteen:.2f} at start"
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}){memory}{load}"
+
+
+@contextmanager
+def workdir(path: Path | None, keep: bool) -> Iterator[Path]:
+    if path is not None:
+        path.mkdir(parents=True, exist_ok=True)
+        yield path
+        return
+    folder = Path(tempfile.mkdtemp(prefix="kennisgraaf-bench-"))
+    try:
+        yield folder
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", default="real,100k", help="comma-separated: real, or triples such as 5k, 100k, 1m")
+    parser.add_argument("--quick", action="store_true", help="few requests and 1 s throughput runs (smoke test)")
+    parser.add_argument("--out", type=Path, help="write OUT.md and OUT.json")
+    parser.add_argument("--work", type=Path, help="folder for generated graphs, caches and logs (default: temporary)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary work folder")
+    parser.add_argument("--skip", default="",
+                        help="comma-separated: kennisgraaf, oxigraph, rdflib-endpoint, floor, cold")
+    parser.add_argument("--build-timeout", type=float, help="seconds one build may take (default 600)")
+    parser.add_argument("--seconds", type=float, help="seconds per throughput run (default 5)")
+    parser.add_argument("--requests", type=int, help="sequential requests per class (default 200)")
+    args = parser.parse_args(argv)
+    budget = QUICK if args.quick else Budget()
+    if args.build_timeout:
+        budget.build_timeout = args.build_timeout
+    if args.seconds:
+        budget.throughput_seconds = args.seconds
+    if args.requests:
+        budget.sequential = args.requests
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    for size in sizes:
+        parse_size(size)
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    result: dict[str, Any] = {
+        "command": "python benchmarks/suite.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "machine": machine(), "versions": versions(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "budget": asdict(budget), "sizes": []}
+    runs: list[SizeRun] = []
+    with workdir(args.work, args.keep) as work:
+        suite = Suite(work, budget, say, skip)
+        for size in sizes:
+            runs.append(suite.run_size(size))
+            result["sizes"] = [asdict(run) for run in runs]
+            report = tables(result, runs)
+            if args.out:
+                write_results(args.out, report, result)
+    result["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    report = tables(result, runs)
+    print(report)
+    if args.out:
+        write_results(args.out, report, result)
+    return result
+
+
+def write_results(out: Path, report: str, result: dict[str, Any]) -> None:
+    stem = out.with_suffix("") if out.suffix in (".md", ".json") else out
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    stem.with_suffix(".md").write_text(report, encoding="utf-8")
+    stem.with_suffix(".json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
