@@ -177,6 +177,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--rate", type=int, default=250, help="py-spy samples per second")
     parser.add_argument("--root", type=Path, help="working copy to serve (default: the bundled data)")
+    parser.add_argument("--cache-dir", type=Path, help="build cache to use (e.g. the suite's --work DIR/SIZE/cache)")
     parser.add_argument("--document", default="drenthe-2010-pns", help="slug of the document for join/construct")
     parser.add_argument("--top", type=int, default=12)
     parser.add_argument("--out", type=Path, help="also write the report (Markdown) here")
@@ -189,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     spy = suite.venv_tool("py-spy")
     with tempfile.TemporaryDirectory(prefix="kennisgraaf-profile-") as folder:
         work = Path(folder)
-        cache = work / "cache"
+        cache = args.cache_dir or work / "cache"
         log = work / "serve.log"
         process = suite.start(suite.kennisgraaf(args.root, cache, "serve", "-p", "0"), log)
         profiles = []

@@ -110,7 +110,7 @@ class Budget:
     warmup: int = 5
     throughput_seconds: float = 5.0
     clients: int = 8
-    request_timeout: float = 60.0
+    request_timeout: float = 120.0
     server_timeout: float = 900.0  # start or load of one server
     build_timeout: float = 600.0
     cold_build_max: float = 300.0  # skip serve-with-empty-cache when the build took longer
@@ -151,6 +151,7 @@ class SizeRun:
     """Everything measured at one graph size."""
 
     size: str
+    load_average: float | None = None  # of the machine when this size started (other work is noise)
     documents: int | None = None
     quads: int | None = None
     build_s: float | None = None
@@ -507,7 +508,7 @@ class Suite:
         self.work, self.budget, self.say, self.skip = work, budget, say, skip
 
     def run_size(self, size: str) -> SizeRun:
-        run = SizeRun(size)
+        run = SizeRun(size, load_average=round(os.getloadavg()[0], 2))
         folder = self.work / size
         folder.mkdir(parents=True, exist_ok=True)
         wanted = parse_size(size)
@@ -719,6 +720,8 @@ def tables(result: dict[str, Any], runs: list[SizeRun]) -> str:
         lines += [f"### {run.size}" + (f" ({run.quads:,} quads" + (f", {run.documents} generated documents)"
                                                                      if run.documents else ")") if run.quads else ""),
                   ""]
+        if run.load_average is not None:
+            lines += [f"Load average of the machine when this size started: {run.load_average:.1f}.", ""]
         if run.note:
             lines += [run.note.strip(), ""]
         if not run.servers:
