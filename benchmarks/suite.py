@@ -534,7 +534,8 @@ class Suite:
         if code != 0:
             raise RuntimeError(f"build failed ({code}):\n{tail(log)}")
         run.build_s, run.build_peak_mb = round(seconds, 2), round(peak, 1)
-        built = re.search(r"built (\d+) quads in \d+ graphs: (\S+)", out)
+        # "built N quads in M graphs: PATH" or, newer, "built N quads in M graphs (reason): PATH"
+        built = re.search(r"(?:built|reused the cached build of) (\d+) quads in \d+ graphs.*: (\S+)\s*$", out, re.M)
         if not built:
             raise RuntimeError(f"cannot read the build's output: {out}")
         run.quads = int(built.group(1))
