@@ -114,10 +114,11 @@ class Budget:
     server_timeout: float = 900.0  # start or load of one server
     build_timeout: float = 600.0
     cold_build_max: float = 300.0  # skip serve-with-empty-cache when the build took longer
+    floor_every_row: bool = True  # measure the floors again next to every request class
 
 
 QUICK = Budget(sequential=15, sequential_seconds=2.0, warmup=5, throughput_seconds=1.0, request_timeout=30.0,
-               server_timeout=300.0, build_timeout=300.0, cold_build_max=120.0)
+               server_timeout=300.0, build_timeout=300.0, cold_build_max=120.0, floor_every_row=False)
 
 
 @dataclass
@@ -501,8 +502,24 @@ def parse_size(size: str) -> int | None:
     return int(float(found.group(1)) * {"": 1, "k": 1_000, "m": 1_000_000}[found.group(2)])
 
 
+@dataclass
+class Peer:
+    """A running server of the run: its process, where to send each request class, its figures."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    memory: MemorySampler
+    run: ServerRun
+    url: Callable[[RequestClass], str | None]
+
+
 class Suite:
-    """Runs every measurement of one invocation."""
+    """Runs every measurement of one invocation.
+
+    At each size all servers run at once (an idle one costs memory only), and each request class
+    is measured on every peer in turn, the floors included, so that the ratios of one row are taken
+    within seconds of each other: on a shared machine the load of other work drifts by the minute.
+    """
 
     def __init__(self, work: Path, budget: Budget, say: Callable[[str], None], skip: set[str]) -> None:
         self.work, self.budget, self.say, self.skip = work, budget, say, skip
@@ -528,7 +545,7 @@ class Suite:
                                              log)
         run.build_steps = [line for line in log.read_text(errors="replace").splitlines() if line.startswith("[")]
         if code is None:
-            run.note = f"build stopped after {seconds:.0f} s (time limit)"
+            run.note = f"Build stopped after {seconds:.0f} s (time limit)."
             self.say(f"[{size}] {run.note}")
             return run
         if code != 0:
@@ -542,53 +559,76 @@ class Suite:
         quads_file = Path(built.group(2)) / "graphs.nq"
         self.say(f"[{size}] built {run.quads} quads in {seconds:.1f} s (peak {peak:.0f} MB)")
 
-        if "kennisgraaf" not in self.skip:
-            run.servers["kennisgraaf"] = self.kennisgraaf(run, root, cache, target, folder)
-        if "oxigraph" not in self.skip:
-            run.servers["oxigraph"] = self.oxigraph(root, cache, target, folder)
-        if "rdflib-endpoint" not in self.skip:
-            run.servers["rdflib-endpoint"] = self.rdflib_endpoint(quads_file, target, folder)
-        if "floor" not in self.skip:
-            run.servers["floor-waitress"] = self.floor("waitress", folder)
-            run.servers["floor-granian"] = self.floor("granian", folder)
+        peers: list[Peer] = []
+        try:
+            starters: list[tuple[str, Callable[[], Peer | None]]] = [
+                ("kennisgraaf", lambda: self.kennisgraaf(run, root, cache, target, folder)),
+                ("oxigraph", lambda: self.oxigraph(root, cache, target, folder)),
+                ("rdflib-endpoint", lambda: self.rdflib_endpoint(quads_file, target, folder)),
+                ("floor", lambda: self.floor("waitress", folder)),
+                ("floor", lambda: self.floor("granian", folder)),
+            ]
+            for name, starter in starters:
+                if name not in self.skip:
+                    peer = starter()
+                    if peer is not None:
+                        peers.append(peer)
+                        run.servers[peer.name] = peer.run
+            for request in REQUESTS:
+                for peer in peers:
+                    self.measure_one(peer, request)
+        finally:
+            for peer in peers:
+                peer.memory.__exit__()
+                peer.memory.record(peer.run)
+                stop(peer.process)
+            for location in folder.glob("oxigraph-*"):
+                shutil.rmtree(location, ignore_errors=True)
         if "cold" not in self.skip:
             self.cold_empty_cache(run, root, folder)
         return run
 
-    def measure_all(self, name: str, server: ServerRun, urls: Iterator[tuple[RequestClass, str]]) -> None:
-        for request, url in urls:
-            figures = measure(url, request.accept, self.budget)
-            server.results[request.name] = figures
-            self.say(f"  {name:<16} {request.name:<10} p50 {fmt_ms(figures.p50_ms):>9} "
-                     f"p95 {fmt_ms(figures.p95_ms):>9} {fmt_rps(figures.rps):>9} req/s"
-                     f"{'  ' + figures.note if figures.note else ''}")
+    def measure_one(self, peer: Peer, request: RequestClass) -> None:
+        floor = peer.name.startswith("floor-")
+        if floor and peer.run.results and not self.budget.floor_every_row:
+            return
+        url = peer.url(FLOOR_REQUEST if floor else request)
+        if url is None:
+            return
+        figures = measure(url, request.accept, self.budget)
+        # A floor is measured once per row too (its fixed body), next to the others.
+        peer.run.results[request.name] = figures
+        self.say(f"  {peer.name:<16} {request.name:<10} p50 {fmt_ms(figures.p50_ms):>9} "
+                 f"p95 {fmt_ms(figures.p95_ms):>9} {fmt_rps(figures.rps):>9} req/s"
+                 f"{'  ' + figures.note if figures.note else ''}")
+        if figures.p50_ms is not None and figures.p50_ms * self.budget.clients > 200:
+            # A slow server may still be working through the queries of the throughput run.
+            time.sleep(min(figures.p50_ms * self.budget.clients / 1000, 15.0))
 
-    def kennisgraaf(self, run: SizeRun, root: Path | None, cache: Path, target: Target, folder: Path) -> ServerRun:
+    def kennisgraaf(self, run: SizeRun, root: Path | None, cache: Path, target: Target, folder: Path) -> Peer:
         server = ServerRun()
         log = folder / "kennisgraaf.log"
         began = time.monotonic()
         process = start(kennisgraaf(root, cache, "serve", "-p", "0"), log)
+        memory = MemorySampler(process.pid).__enter__()
         try:
-            with MemorySampler(process.pid) as memory:
-                base = url_from_log(log, process, self.budget.server_timeout)
-                wait_for(sparql_url(base + "sparql", "ASK {}"), process, self.budget.server_timeout, log)
-                run.cold_warm_cache_s = server.start_s = round(time.monotonic() - began, 3)
-                self.say(f"[{run.size}] kennisgraaf serve (warm build cache) answered after {server.start_s:.2f} s")
-
-                def urls() -> Iterator[tuple[RequestClass, str]]:
-                    for request in REQUESTS:
-                        if request.kind == "sparql":
-                            yield request, sparql_url(base + "sparql", target.sparql(request))
-                        else:
-                            yield request, base.rstrip("/") + target.path(request)
-
-                self.measure_all("kennisgraaf", server, urls())
-            memory.record(server)
-        finally:
+            base = url_from_log(log, process, self.budget.server_timeout)
+            wait_for(sparql_url(base + "sparql", "ASK {}"), process, self.budget.server_timeout, log)
+        except BaseException:
+            memory.__exit__()
             stop(process)
-        return server
+            raise
+        run.cold_warm_cache_s = server.start_s = round(time.monotonic() - began, 3)
+        self.say(f"[{run.size}] kennisgraaf serve (warm build cache) answered after {server.start_s:.2f} s")
 
-    def oxigraph(self, root: Path | None, cache: Path, target: Target, folder: Path) -> ServerRun:
+        def url(request: RequestClass) -> str:
+            if request.kind == "sparql":
+                return sparql_url(base + "sparql", target.sparql(request))
+            return base.rstrip("/") + target.path(request)
+
+        return Peer("kennisgraaf", process, memory, server, url)
+
+    def oxigraph(self, root: Path | None, cache: Path, target: Target, folder: Path) -> Peer:
         server = ServerRun()
         log = folder / "oxigraph.log"
         location = Path(tempfile.mkdtemp(prefix="oxigraph-", dir=folder))
@@ -596,54 +636,55 @@ class Suite:
         began = time.monotonic()
         process = start([venv_tool("oxigraph"), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
                         log)
+        memory = MemorySampler(process.pid).__enter__()
         base = f"http://127.0.0.1:{port}/"
         try:
-            with MemorySampler(process.pid) as memory:
-                wait_for(sparql_url(base + "query", "ASK {}"), process, self.budget.server_timeout, log)
-                server.start_s = round(time.monotonic() - began, 3)
-                loaded = time.monotonic()
-                code, _, _, _ = run_timed(kennisgraaf(root, cache, "load", "--into", base + "store"),
-                                          self.budget.server_timeout, folder / "oxigraph-load.log")
-                if code != 0:
-                    raise RuntimeError(f"kennisgraaf load failed:\n{tail(folder / 'oxigraph-load.log')}")
-                server.load_s = round(time.monotonic() - loaded, 2)
-                self.say(f"  oxigraph loaded with kennisgraaf load in {server.load_s:.1f} s")
-                urls = ((r, sparql_url(base + "query", target.sparql(r))) for r in REQUESTS if r.kind == "sparql")
-                self.measure_all("oxigraph", server, urls)
-            memory.record(server)
-        finally:
+            wait_for(sparql_url(base + "query", "ASK {}"), process, self.budget.server_timeout, log)
+            server.start_s = round(time.monotonic() - began, 3)
+            loaded = time.monotonic()
+            code, _, _, _ = run_timed(kennisgraaf(root, cache, "load", "--into", base + "store"),
+                                      self.budget.server_timeout, folder / "oxigraph-load.log")
+            if code != 0:
+                raise RuntimeError(f"kennisgraaf load failed:\n{tail(folder / 'oxigraph-load.log')}")
+        except BaseException:
+            memory.__exit__()
             stop(process)
-            shutil.rmtree(location, ignore_errors=True)
-        return server
+            raise
+        server.load_s = round(time.monotonic() - loaded, 2)
+        self.say(f"  oxigraph loaded with kennisgraaf load in {server.load_s:.1f} s")
 
-    def rdflib_endpoint(self, quads_file: Path, target: Target, folder: Path) -> ServerRun:
+        def url(request: RequestClass) -> str | None:
+            return sparql_url(base + "query", target.sparql(request)) if request.kind == "sparql" else None
+
+        return Peer("oxigraph", process, memory, server, url)
+
+    def rdflib_endpoint(self, quads_file: Path, target: Target, folder: Path) -> Peer | None:
         server = ServerRun()
         log = folder / "rdflib-endpoint.log"
         port = free_port()
         began = time.monotonic()
         # rdflib-endpoint parses the files into a Dataset with default_union=True: the same default
-        # graph (every graph, inferred included) as kennisgraaf's.
+        # graph (every graph, inferred included) as kennisgraaf's. It answers on /.
         process = start([venv_tool("rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port),
                          str(quads_file)], log)
+        memory = MemorySampler(process.pid).__enter__()
         base = f"http://127.0.0.1:{port}/"
         try:
-            with MemorySampler(process.pid) as memory:
-                try:
-                    wait_for(sparql_url(base, "ASK {}"), process, self.budget.server_timeout, log)
-                except RuntimeError as exc:
-                    server.note = str(exc).splitlines()[0]
-                    self.say(f"  rdflib-endpoint: {server.note}")
-                    return server
-                server.start_s = round(time.monotonic() - began, 3)
-                self.say(f"  rdflib-endpoint answered after {server.start_s:.1f} s")
-                urls = ((r, sparql_url(base, target.sparql(r))) for r in REQUESTS if r.kind == "sparql")
-                self.measure_all("rdflib-endpoint", server, urls)
-            memory.record(server)
-        finally:
+            wait_for(sparql_url(base, "ASK {}"), process, self.budget.server_timeout, log)
+        except RuntimeError as exc:
+            memory.__exit__()
             stop(process)
-        return server
+            self.say(f"  rdflib-endpoint: {exc}".splitlines()[0])
+            return None
+        server.start_s = round(time.monotonic() - began, 3)
+        self.say(f"  rdflib-endpoint answered after {server.start_s:.1f} s")
 
-    def floor(self, kind: str, folder: Path) -> ServerRun:
+        def url(request: RequestClass) -> str | None:
+            return sparql_url(base, target.sparql(request)) if request.kind == "sparql" else None
+
+        return Peer("rdflib-endpoint", process, memory, server, url)
+
+    def floor(self, kind: str, folder: Path) -> Peer:
         server = ServerRun()
         log = folder / f"floor-{kind}.log"
         port = free_port()
@@ -654,16 +695,16 @@ class Suite:
                        "--workers", "1", "--no-ws", "--log-level", "warning", "floor:app"]
         began = time.monotonic()
         process = start(command, log, cwd=HERE)
+        memory = MemorySampler(process.pid).__enter__()
         base = f"http://127.0.0.1:{port}/"
         try:
-            with MemorySampler(process.pid) as memory:
-                wait_for(base, process, self.budget.server_timeout, log)
-                server.start_s = round(time.monotonic() - began, 3)
-                self.measure_all(f"floor-{kind}", server, iter([(FLOOR_REQUEST, base)]))
-            memory.record(server)
-        finally:
+            wait_for(base, process, self.budget.server_timeout, log)
+        except BaseException:
+            memory.__exit__()
             stop(process)
-        return server
+            raise
+        server.start_s = round(time.monotonic() - began, 3)
+        return Peer(f"floor-{kind}", process, memory, server, lambda request: base)
 
     def cold_empty_cache(self, run: SizeRun, root: Path | None, folder: Path) -> None:
         if run.build_s is not None and run.build_s > self.budget.cold_build_max:
@@ -708,9 +749,19 @@ def ratio(ours: float | None, theirs: float | None) -> str:
     return f"{value:.2f}×" if value < 10 else f"{value:.0f}×"
 
 
-def figures_of(run: SizeRun, server: str, request: str) -> Figures:
+def figures_of(run: SizeRun, server: str, request: str, default: Figures | None = None) -> Figures:
     found = run.servers.get(server)
-    return found.results.get(request, Figures()) if found else Figures()
+    figures = found.results.get(request) if found else None
+    return figures or default or Figures()
+
+
+def median_figures(run: SizeRun, server: str) -> Figures:
+    """The median p50 and throughput of a server over every row (the floors are measured per row)."""
+    found = run.servers.get(server)
+    results = list(found.results.values()) if found else []
+    p50s = [f.p50_ms for f in results if f.p50_ms is not None]
+    rates = [f.rps for f in results if f.rps is not None]
+    return Figures(p50_ms=statistics.median(p50s) if p50s else None, rps=statistics.median(rates) if rates else None)
 
 
 def tables(result: dict[str, Any], runs: list[SizeRun]) -> str:
@@ -727,15 +778,17 @@ def tables(result: dict[str, Any], runs: list[SizeRun]) -> str:
             lines += [run.note.strip(), ""]
         if not run.servers:
             continue
-        floor_w = figures_of(run, "floor-waitress", "fixed")
-        floor_g = figures_of(run, "floor-granian", "fixed")
         lines += ["Sequential p50 / p95 (one keep-alive client) and throughput (8 clients); ratios are "
-                  "kennisgraaf ÷ peer (latency: < 1 is faster; throughput: > 1 is more).", "",
+                  "kennisgraaf ÷ peer (latency: < 1 is faster; throughput: > 1 is more), each against the peer's "
+                  "figure in the same row (the floors are measured again in every row).", "",
                   "| request | kennisgraaf p50 / p95 | req/s | Oxigraph p50 / p95 | req/s | rdflib-endpoint p50 | "
                   "req/s | p50 ÷ Oxigraph | req/s ÷ Oxigraph | p50 ÷ rdflib | p50 ÷ floor (waitress) | "
                   "req/s ÷ floor (waitress) | req/s ÷ floor (granian) |",
                   "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        floors = {name: median_figures(run, name) for name in FLOORS}
         for request in REQUESTS:
+            floor_w = figures_of(run, "floor-waitress", request.name, floors["floor-waitress"])
+            floor_g = figures_of(run, "floor-granian", request.name, floors["floor-granian"])
             ours = figures_of(run, "kennisgraaf", request.name)
             oxi = figures_of(run, "oxigraph", request.name)
             rdf = figures_of(run, "rdflib-endpoint", request.name)
@@ -747,8 +800,10 @@ def tables(result: dict[str, Any], runs: list[SizeRun]) -> str:
                    f"{ratio(ours.p50_ms, rdf.p50_ms)} | " if sparql else "| | | | | | | ")
                 + f"{ratio(ours.p50_ms, floor_w.p50_ms)} | {ratio(ours.rps, floor_w.rps)} | "
                   f"{ratio(ours.rps, floor_g.rps)} |")
-        lines.append(f"| fixed body (floor): waitress / granian | {fmt_ms(floor_w.p50_ms)} / {fmt_ms(floor_g.p50_ms)} "
-                     f"| {fmt_rps(floor_w.rps)} / {fmt_rps(floor_g.rps)} | | | | | | | | | | |")
+        lines.append(f"| fixed body (floor, median of the rows): waitress / granian | "
+                     f"{fmt_ms(floors['floor-waitress'].p50_ms)} / {fmt_ms(floors['floor-granian'].p50_ms)} "
+                     f"| {fmt_rps(floors['floor-waitress'].rps)} / {fmt_rps(floors['floor-granian'].rps)} "
+                     "| | | | | | | | | | |")
         notes = [f"{server} {name}: {figures.note}" for server, srun in run.servers.items()
                  for name, figures in srun.results.items() if figures.note]
         if notes:
