@@ -346,8 +346,8 @@ def run_timed(command: Sequence[str], timeout: float, log: Path) -> tuple[int | 
                 return process.returncode, elapsed, usage.ru_maxrss / 1024, out.read_text(errors="replace")
             if time.monotonic() > deadline:
                 os.killpg(process.pid, signal.SIGKILL)
-                os.wait4(process.pid, 0)
-                return None, time.monotonic() - started, 0.0, out.read_text(errors="replace")
+                _, _, usage = os.wait4(process.pid, 0)
+                return None, time.monotonic() - started, usage.ru_maxrss / 1024, out.read_text(errors="replace")
             time.sleep(0.05)
 
 
@@ -545,7 +545,8 @@ class Suite:
                                              log)
         run.build_steps = [line for line in log.read_text(errors="replace").splitlines() if line.startswith("[")]
         if code is None:
-            run.note = f"Build stopped after {seconds:.0f} s (time limit)."
+            run.build_peak_mb = round(peak, 1)
+            run.note = f"Build stopped after {seconds:.0f} s (time limit), peak RSS {peak:,.0f} MB by then."
             self.say(f"[{size}] {run.note}")
             return run
         if code != 0:
