@@ -123,19 +123,6 @@ def parse(raw: str, profile: Profile, server_pid: int) -> None:
             profile.inclusive[name] += count
 
 
-def cpu_ticks(root: int) -> int:
-    """CPU time (clock ticks) of a process tree: user + system, with reaped children's."""
-    total = 0
-    for pid in suite.descendants(root):
-        try:
-            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
-    return total
-
-
 def report(profiles: list[Profile], top: int) -> str:
     lines = []
     for profile in profiles:
@@ -209,14 +196,14 @@ def main(argv: Sequence[str] | None = None) -> None:
                      "--duration", str(int(args.seconds))], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                     text=True)
                 time.sleep(0.5)  # py-spy attaches
-                ticks = cpu_ticks(process.pid)
+                ticks = suite.cpu_ticks(process.pid)
                 began = time.monotonic()
                 loader, done = load(url, request.accept, args.seconds - 1)
                 if loader is not None:
                     text = loader.communicate(timeout=args.seconds + 60)[0]
                     found = re.search(r"(\d+) requests in", text)
                     done = [int(found.group(1))] if found else [0]
-                cpu = (cpu_ticks(process.pid) - ticks) / os.sysconf("SC_CLK_TCK")
+                cpu = (suite.cpu_ticks(process.pid) - ticks) / os.sysconf("SC_CLK_TCK")
                 elapsed = time.monotonic() - began
                 _, errors = spy_process.communicate(timeout=args.seconds + 60)
                 if spy_process.returncode != 0 or not raw.exists():

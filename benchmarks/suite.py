@@ -131,6 +131,7 @@ class Figures:
     requests: int = 0
     errors: int = 0
     bytes: int = 0
+    cpu_ms: float | None = None  # CPU of all the server's processes per request in the throughput run
     note: str = ""
 
 
@@ -449,7 +450,20 @@ def throughput_python(url: str, accept: str, budget: Budget) -> tuple[float, int
     return sum(done) / (time.monotonic() - began), sum(done), sum(bad)
 
 
-def measure(url: str, accept: str, budget: Budget) -> Figures:
+def cpu_ticks(root: int) -> int:
+    """CPU time (clock ticks) of a process tree: user + system, with that of reaped children."""
+    total = 0
+    for pid in descendants(root):
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total
+
+
+def measure(url: str, accept: str, budget: Budget, server_pid: int | None = None) -> Figures:
     figures = sequential(url, accept, budget)
     if figures.p50_ms is None:
         figures.note = "no answer"
@@ -460,7 +474,10 @@ def measure(url: str, accept: str, budget: Budget) -> Figures:
         return figures
     # wrk counts whole seconds; shorter runs (the smoke test) use the Python client.
     runner = throughput_wrk if shutil.which("wrk") and budget.throughput_seconds >= 1 else throughput_python
+    ticks = cpu_ticks(server_pid) if server_pid else 0
     rps, done, errors = runner(url, accept, budget)
+    if server_pid and done:
+        figures.cpu_ms = round((cpu_ticks(server_pid) - ticks) / os.sysconf("SC_CLK_TCK") / done * 1000, 3)
     figures.rps = round(rps, 1)
     figures.errors += errors
     if errors:
@@ -596,12 +613,12 @@ class Suite:
         url = peer.url(FLOOR_REQUEST if floor else request)
         if url is None:
             return
-        figures = measure(url, request.accept, self.budget)
+        figures = measure(url, request.accept, self.budget, peer.process.pid)
         # A floor is measured once per row too (its fixed body), next to the others.
         peer.run.results[request.name] = figures
         self.say(f"  {peer.name:<16} {request.name:<10} p50 {fmt_ms(figures.p50_ms):>9} "
-                 f"p95 {fmt_ms(figures.p95_ms):>9} {fmt_rps(figures.rps):>9} req/s"
-                 f"{'  ' + figures.note if figures.note else ''}")
+                 f"p95 {fmt_ms(figures.p95_ms):>9} {fmt_rps(figures.rps):>9} req/s "
+                 f"CPU {fmt_ms(figures.cpu_ms):>9}/req{'  ' + figures.note if figures.note else ''}")
         if figures.p50_ms is not None and figures.p50_ms * self.budget.clients > 200:
             # A slow server may still be working through the queries of the throughput run.
             time.sleep(min(figures.p50_ms * self.budget.clients / 1000, 15.0))
@@ -805,6 +822,17 @@ def tables(result: dict[str, Any], runs: list[SizeRun]) -> str:
                      f"{fmt_ms(floors['floor-waitress'].p50_ms)} / {fmt_ms(floors['floor-granian'].p50_ms)} "
                      f"| {fmt_rps(floors['floor-waitress'].rps)} / {fmt_rps(floors['floor-granian'].rps)} "
                      "| | | | | | | | | | |")
+        if any(f.cpu_ms is not None for srun in run.servers.values() for f in srun.results.values()):
+            lines += ["", "CPU per request during the throughput run (user + system of all the server's processes "
+                      "÷ requests answered; less sensitive to other load than the times above):", "",
+                      "| request | kennisgraaf | Oxigraph | rdflib-endpoint | floor (waitress) | floor (granian) "
+                      "| kennisgraaf ÷ floor (waitress) | kennisgraaf ÷ Oxigraph |",
+                      "|---|---|---|---|---|---|---|---|"]
+            for request in REQUESTS:
+                cpu = {name: figures_of(run, name, request.name).cpu_ms for name in (*PEERS, *FLOORS)}
+                lines.append(f"| {request.title} | " + " | ".join(fmt_ms(cpu[name]) for name in (*PEERS, *FLOORS))
+                             + f" | {ratio(cpu['kennisgraaf'], cpu['floor-waitress'])} | "
+                               f"{ratio(cpu['kennisgraaf'], cpu['oxigraph'])} |")
         notes = [f"{server} {name}: {figures.note}" for server, srun in run.servers.items()
                  for name, figures in srun.results.items() if figures.note]
         if notes:
