@@ -354,40 +354,56 @@ def run_timed(command: Sequence[str], timeout: float, log: Path) -> tuple[int | 
 
 # -- clients ------------------------------------------------------------------------------------
 
+class Client:
+    """One keep-alive HTTP connection that reconnects after an error."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        parsed = urllib.parse.urlsplit(url)
+        self.host, self.port, self.timeout = parsed.hostname or "127.0.0.1", parsed.port, timeout
+        self.target = parsed.path + ("?" + parsed.query if parsed.query else "")
+        self.connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+
+    def get(self, headers: dict[str, str]) -> tuple[int, bytes]:
+        try:
+            self.connection.request("GET", self.target, headers=headers)
+            response = self.connection.getresponse()
+            return response.status, response.read()
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            return 599, b""
+
+    def close(self) -> None:
+        self.connection.close()
+
+
 def sequential(url: str, accept: str, budget: Budget) -> Figures:
-    """p50/p95 over up to ``budget.sequential`` requests on one keep-alive connection."""
-    parsed = urllib.parse.urlsplit(url)
-    target = parsed.path + ("?" + parsed.query if parsed.query else "")
+    """p50/p95 over up to ``budget.sequential`` requests on one keep-alive connection.
+
+    Warm-up requests first (fewer when they are slow: a dump is exported on its first request),
+    then the timed ones, at least 3, stopping after ``budget.sequential_seconds``.
+    """
     headers = {"Accept": accept, "Accept-Encoding": "identity"}
     times: list[float] = []
     errors = size = 0
-    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=budget.request_timeout)
-    started = time.monotonic()
+    client = Client(url, budget.request_timeout)
     try:
-        for index in range(budget.warmup + budget.sequential):
+        started = time.monotonic()
+        for _ in range(budget.warmup):
+            client.get(headers)
+            if time.monotonic() - started > budget.sequential_seconds:
+                break
+        started = time.monotonic()
+        for _ in range(budget.sequential):
             begin = time.perf_counter()
-            try:
-                connection.request("GET", target, headers=headers)
-                response = connection.getresponse()
-                body = response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
-                connection.close()
-                connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=budget.request_timeout)
-                status, body = 599, b""
-            elapsed = time.perf_counter() - begin
-            if index < budget.warmup:
-                if time.monotonic() - started > budget.sequential_seconds:
-                    break
-                continue
-            if status != 200:
-                errors += 1
-            times.append(elapsed)
+            status, body = client.get(headers)
+            times.append(time.perf_counter() - begin)
+            errors += status != 200
             size = len(body)
             if time.monotonic() - started > budget.sequential_seconds and len(times) >= 3:
                 break
     finally:
-        connection.close()
+        client.close()
     figures = Figures(requests=len(times), errors=errors, bytes=size)
     if times:
         times.sort()
