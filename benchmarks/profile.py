@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import os
 import re
 import subprocess
 import sys
@@ -196,14 +195,15 @@ def main(argv: Sequence[str] | None = None) -> None:
                      "--duration", str(int(args.seconds))], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                     text=True)
                 time.sleep(0.5)  # py-spy attaches
-                ticks = suite.cpu_ticks(process.pid)
+                tracker = suite.CpuTracker(process.pid).__enter__()
                 began = time.monotonic()
                 loader, done = load(url, request.accept, args.seconds - 1)
                 if loader is not None:
                     text = loader.communicate(timeout=args.seconds + 60)[0]
                     found = re.search(r"(\d+) requests in", text)
                     done = [int(found.group(1))] if found else [0]
-                cpu = (suite.cpu_ticks(process.pid) - ticks) / os.sysconf("SC_CLK_TCK")
+                tracker.__exit__()
+                cpu = tracker.seconds
                 elapsed = time.monotonic() - began
                 _, errors = spy_process.communicate(timeout=args.seconds + 60)
                 if spy_process.returncode != 0 or not raw.exists():

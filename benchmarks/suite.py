@@ -263,8 +263,42 @@ def url_from_log(log: Path, process: subprocess.Popen[bytes], timeout: float) ->
 
 # -- memory of a process tree -------------------------------------------------------------------
 
+def children(pid: int) -> list[int] | None:
+    """The child processes of ``pid`` (from /proc/PID/task/*/children); None when the kernel has no such file."""
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
+                found += [int(child) for child in handle.read().split()]
+        except FileNotFoundError:
+            if not os.path.exists(f"/proc/{pid}/task/{task}"):
+                continue
+            return None
+        except OSError:
+            continue
+    return found
+
+
 def descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
+    """``root`` and every process below it."""
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        below = children(pid)
+        if below is None:
+            return scan_descendants(root)
+        todo += below
+    return found
+
+
+def scan_descendants(root: int) -> list[int]:
+    """The same from every /proc/*/stat (kernels without the children files)."""
+    parents: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -273,12 +307,12 @@ def descendants(root: int) -> list[int]:
                 fields = handle.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
+        parents.setdefault(int(fields[1]), []).append(int(entry))
     found, todo = [], [root]
     while todo:
         pid = todo.pop()
         found.append(pid)
-        todo += children.get(pid, [])
+        todo += parents.get(pid, [])
     return found
 
 
@@ -466,17 +500,57 @@ def throughput_python(url: str, accept: str, budget: Budget) -> tuple[float, int
     return sum(done) / (time.monotonic() - began), sum(done), sum(bad)
 
 
-def cpu_ticks(root: int) -> int:
-    """CPU time (clock ticks) of a process tree: user + system, with that of reaped children."""
-    total = 0
-    for pid in descendants(root):
-        try:
-            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
-    return total
+def own_ticks(pid: int) -> int | None:
+    """User + system clock ticks of one process (not its children); None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
+class CpuTracker:
+    """CPU time of a process tree over a window, processes that start and end within it included.
+
+    Polls every process of the tree (every 20 ms) and adds up what each used while it was seen:
+    a query worker that the pool retires is reaped without its time reaching its parent, so the
+    parents' ``cutime`` would miss it. What a process uses in its last poll interval is lost.
+    """
+
+    def __init__(self, root: int, interval: float = 0.02) -> None:
+        self.root, self.interval = root, interval
+        self.first: dict[int, int] = {}
+        self.last: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def poll(self, initial: bool = False) -> None:
+        for pid in descendants(self.root):
+            ticks = own_ticks(pid)
+            if ticks is None:
+                continue
+            self.first.setdefault(pid, ticks if initial else 0)
+            self.last[pid] = ticks
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.poll()
+
+    def __enter__(self) -> CpuTracker:
+        self.poll(initial=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.poll()
+
+    @property
+    def seconds(self) -> float:
+        ticks = sum(self.last[pid] - self.first[pid] for pid in self.last)
+        return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def measure(url: str, accept: str, budget: Budget, server_pid: int | None = None) -> Figures:
@@ -490,10 +564,13 @@ def measure(url: str, accept: str, budget: Budget, server_pid: int | None = None
         return figures
     # wrk counts whole seconds; shorter runs (the smoke test) use the Python client.
     runner = throughput_wrk if shutil.which("wrk") and budget.throughput_seconds >= 1 else throughput_python
-    ticks = cpu_ticks(server_pid) if server_pid else 0
-    rps, done, errors = runner(url, accept, budget)
-    if server_pid and done:
-        figures.cpu_ms = round((cpu_ticks(server_pid) - ticks) / os.sysconf("SC_CLK_TCK") / done * 1000, 3)
+    if server_pid:
+        with CpuTracker(server_pid) as cpu:
+            rps, done, errors = runner(url, accept, budget)
+        if done:
+            figures.cpu_ms = round(cpu.seconds / done * 1000, 3)
+    else:
+        rps, done, errors = runner(url, accept, budget)
     figures.rps = round(rps, 1)
     figures.errors += errors
     if errors:
