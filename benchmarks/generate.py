@@ -74,6 +74,7 @@ LAWS = {"wmo-2007": "Wmo", "wmo-2015": "Wmo 2015", "jeugdwet": "Jeugdwet", "wet-
         "wajong": "Wajong", "wpg": "Wpg", "woningwet": "Woningwet"}
 UNITS = {"euro": "euro", "procent": "procent", "aantal": "", "aandeel": ""}
 KINDS = ["Letter", "Memo", "PositionPaper", "Call"]
+STANCES = ["bepleiten", "afwijzen", "beperken", "voorwaarden-stellen", "beschrijven"]
 PLACES = ["Assen", "Utrecht", "Groningen", "Lelystad", "Zwolle", "Arnhem", "Leeuwarden", "Haarlem", "Den Haag",
           "Middelburg", "Maastricht", "'s-Hertogenbosch"]
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
@@ -283,7 +284,8 @@ def make_document(rng: random.Random, world: World, number: int, source: str) ->
                           .add("kg:statedIn", doc).add("kg:quote", nl(argument_sentence)))
         claims.append(Node(f"<id/standpunt/{slug}-{order}>", "kg:Position")
                       .add("rdfs:label", nl(stance)).add("kg:proposedBy", sender_iri).add("kg:concerns", concerns_iri)
-                      .add("kg:stance", nl(stance)).add("kg:hasArgument", *arguments)
+                      .add("kg:stance", nl(stance)).add("kg:stanceType", f"<id/strekking/{rng.choice(STANCES)}>")
+                      .add("kg:hasArgument", *arguments)
                       .add("kg:theme", f"<id/thema/{rng.choice(THEMES)}>")
                       .add("kg:statedIn", doc).add("kg:quote", nl(sentence)))
         mentions.add(concerns_iri)
@@ -323,7 +325,8 @@ def make_document(rng: random.Random, world: World, number: int, source: str) ->
                      .add("kg:participationIn", doc).add("kg:agent", person_iri)
                      .add("kg:participationRole", "<id/documentrol/ondertekenaar>")
                      .add("kg:functionTitle", nl(function)).add("kg:onBehalfOf", sender_iri)
-                     .add("kg:phone", turtle_string(phone)))
+                     .add("kg:phone", turtle_string(phone))
+                     .add("kg:statedIn", doc).add("kg:quote", nl(signature)))
     document = (Node(doc, f"kg:{kind}")
                 .add("rdfs:label", nl(subject), en(f"Synthetic document {number}: {subject}"))
                 .add("dcterms:title", nl(subject)).add("kg:documentSubject", nl(subject))
