@@ -41,7 +41,7 @@ def start(src: str) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "PYTHONPATH": str(Path(src).resolve()), "KENNISGRAAF_CLIENT_IN_FLIGHT": "64",
            "KENNISGRAAF_CLIENT_SECONDS_PER_MINUTE": "100000"}
     proc = subprocess.Popen([sys.executable, "-m", "kennisgraaf", "serve", "-p", "0"], stdout=subprocess.PIPE,
-                            text=True, env=env)
+                            stderr=subprocess.DEVNULL, text=True, env=env)  # no access log
     assert proc.stdout is not None
     line = proc.stdout.readline()
     return proc, line.split("serving on ", 1)[1].strip().rstrip("/")
