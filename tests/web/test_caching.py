@@ -120,3 +120,26 @@ def test_the_cache_keeps_within_its_budget_and_drops_the_oldest_first():
     assert cache.used <= 8000
     assert cache.get("0") is None and cache.get("19") is not None
     assert not cache.put("big", Kept(200, (), bytes(1001)))  # over an eighth of the budget
+
+
+def test_shared_page_queries_run_once_per_dataset_not_per_page(http_on, app, store_calls):
+    """The task-change diagram's whole-dataset query and a canned query's membership check are kept."""
+    client = http_on(app)
+    variant = f"text/html, */*;q=0.{next(_unique) % 9 + 1}"  # a new request key: a miss, the page is built
+    assert client.get("/doc/document/drenthe-2010-pns", headers={"Accept": variant}).status_code == 200
+    assert client.get("/", headers={"Accept": variant}).status_code == 200
+    store_calls.clear()  # the first pages of the app's life may compute them; no page after them
+    variant = "text/html, */*;q=0.01"
+    assert client.get("/doc/document/mogroep-2014-transformeren", headers={"Accept": variant}).status_code == 200
+    home = client.get("/", headers={"Accept": variant})
+    assert home.status_code == 200 and home.headers["X-Cache"] == "miss"
+    texts = [text for text in store_calls if "taskChange" in text or "TaskChange" in text]
+    assert texts == [], "the task changes were queried again"
+    assert not any("COUNT" in text and "?assertedInstances" in text for text in store_calls)
+    for fmt in ("json", "csv", "tsv"):  # three misses of one canned query with one IRI value
+        before = len(store_calls)
+        answer = client.get("/queries/taken-provincie", params={"provincie": "id/provincie/utrecht", "format": fmt},
+                            headers={"Accept": variant})
+        assert answer.status_code == 200 and answer.headers["X-Cache"] == "miss"
+        if fmt != "json":
+            assert len(store_calls) - before == 1  # the canned query only: its membership check was kept

@@ -8,7 +8,7 @@ kept in memory. Per-resource facts are queried per page (see :mod:`kennisgraaf.s
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -22,13 +22,24 @@ from kennisgraaf.vocab import DCTERMS, FOAF, RDFS, SKOS, UriStrategy
 LABEL_PROPERTIES = tuple(str(p) for p in (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name))
 
 
+#: Helper answers kept per app (membership checks, options): each is a few rows; values are user-chosen.
+MEMO_ENTRIES = 4096
+
+
 class PageQueries:
-    """Runs the page queries on a store, with the deployment's PREFIX lines prepended."""
+    """Runs the page queries on a store, with the deployment's PREFIX lines prepended.
+
+    One instance serves one app, hence one dataset version: whole-dataset answers that every page
+    shares (class counts, task changes) and helper SELECTs (a canned query's membership check) are
+    computed once and kept here (:meth:`select_once`, :meth:`rows_once`); a new build means a new app.
+    """
 
     def __init__(self, store: Store, uris: UriStrategy) -> None:
         self.store = store
         self.prologue = uris.sparql_prologue()
         self._texts: dict[str, str] = {}
+        self._memo: OrderedDict[tuple[str, bool], list[Solution]] = OrderedDict()
+        self._memo_lock = threading.Lock()
 
     def text(self, name: str) -> str:
         if name not in self._texts:
@@ -40,6 +51,26 @@ class PageQueries:
         """Rows of a SELECT query; ``bindings`` maps variable names to IRIs."""
         result = self.store.query(self.text(name), asserted=asserted, bindings=_iris(bindings))
         return solutions(result)[1]
+
+    def select_once(self, name: str, *, asserted: bool = False) -> list[Solution]:
+        """Rows of a whole-dataset SELECT (no bindings), computed on first use and then shared; do not mutate."""
+        return self.rows_once(self.text(name), asserted=asserted)
+
+    def rows_once(self, text: str, *, asserted: bool = False) -> list[Solution]:
+        """Rows of the SELECT ``text`` (PREFIX lines included), kept for the app's life (least recently used
+        out past ``MEMO_ENTRIES``). A failure (time limit, busy) is not kept: the next call tries again."""
+        key = (text, asserted)
+        with self._memo_lock:
+            rows = self._memo.get(key)
+            if rows is not None:
+                self._memo.move_to_end(key)
+                return rows
+        rows = solutions(self.store.query(text, asserted=asserted))[1]
+        with self._memo_lock:
+            self._memo[key] = rows
+            while len(self._memo) > MEMO_ENTRIES:
+                self._memo.popitem(last=False)
+        return rows
 
     def ask(self, name: str, bindings: Mapping[str, str] | None = None) -> bool:
         return boolean(self.store.query(self.text(name), bindings=_iris(bindings)))

@@ -72,9 +72,14 @@ def _index() -> PageIndex:
 
 
 def _select(text: str) -> list[dict[str, str]]:
-    """Rows (plain strings) of a helper SELECT on the full graph: membership checks, form options."""
+    """Rows (plain strings) of a helper SELECT on the full graph: membership checks, form options.
+
+    Kept per app (the dataset does not change under it), so a canned query checks its parameters
+    against the store once per distinct value, not on every call.
+    """
+    queries = _shared("pages.queries", lambda: PageQueries(_ctx().store, _ctx().uris))
     try:
-        rows = solutions(_ctx().store.query(text, accept=SPARQL_JSON))[1]
+        rows = queries.rows_once(text)
     except StoreError as exc:
         raise UserError(exc.message, exc.status, exc.headers) from None
     return [{name: term.value for name, term in row.items()} for row in rows]

@@ -115,7 +115,7 @@ def favicon() -> Response:
 @bp.get("/")
 def home() -> Response:
     ctx, index, labeller = _ctx(), _index(), _labeller()
-    counts = _queries().select("class-counts.rq")
+    counts = _queries().select_once("class-counts.rq")  # 39 ms each time it was run
     own = str(ctx.uris.kg)
     classes = [(labeller.link(r["class"].value), int(r["assertedInstances"].value), int(r["instances"].value))
                for r in counts if r["class"].value.startswith(own)]
@@ -125,7 +125,7 @@ def home() -> Response:
     graphs = [(labeller.graph_link(ctx.dataset.graph_iri(name)), n)
               for name, n in sorted(ctx.dataset.meta["triples"].items())]
     authorities = _instances(str(ctx.uris.kg) + "PublicAuthority", labeller)
-    diagram = panels(_queries().select("page-task-changes.rq"), labeller, index.documents())
+    diagram = panels(_queries().select_once("page-task-changes.rq"), labeller, index.documents())
     documents = [(labeller.link(d), index.document_date.get(d, ""), d in index.derived_dates)
                  for d in index.documents()]
     body = render_template("resources/home.html", classes=classes, graphs=graphs, documents=documents,
@@ -233,7 +233,7 @@ def _document_parts(description: Description) -> dict[str, Any]:
     source = source_view(text_iri, index, _ctx().dataset.source_texts, labeller)
     diagram = []
     if description.iri in index.document_text:
-        diagram = panels(_queries().select("page-task-changes.rq"), labeller, [description.iri])
+        diagram = panels(_queries().select_once("page-task-changes.rq"), labeller, [description.iri])
     return {"source": source, "panels": diagram}
 
 
