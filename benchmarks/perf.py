@@ -36,10 +36,10 @@ REQUESTS = {
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def start(src: str) -> tuple[subprocess.Popen, str]:
+def start(src: str, extra: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     # One benchmark client stands for many: the per-client caps (web/fairness.py) would answer 429.
     env = {**os.environ, "PYTHONPATH": str(Path(src).resolve()), "KENNISGRAAF_CLIENT_IN_FLIGHT": "64",
-           "KENNISGRAAF_CLIENT_SECONDS_PER_MINUTE": "100000"}
+           "KENNISGRAAF_CLIENT_SECONDS_PER_MINUTE": "100000", **(extra or {})}
     proc = subprocess.Popen([sys.executable, "-m", "kennisgraaf", "serve", "-p", "0"], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True, env=env)  # no access log
     assert proc.stdout is not None
@@ -110,11 +110,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=int, default=4)
     parser.add_argument("--only", nargs="*", default=list(REQUESTS))
+    parser.add_argument("--env", nargs="*", default=[], help="NAME=VALUE for every server, e.g. KENNISGRAAF_CACHE_MB=0 "
+                        "to measure first requests (misses)")
     args = parser.parse_args()
     servers = {}
     for spec in args.trees:
         label, src = spec.split("=", 1)
-        servers[label] = start(src)
+        servers[label] = start(src, dict(item.split("=", 1) for item in args.env))
     try:
         for _, base in servers.values():
             for name in args.only:
