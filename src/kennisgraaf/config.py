@@ -108,6 +108,10 @@ class Settings:
     worker_recycle_mb: int = setting(256, "A query worker whose memory grew by more than this many MB while "
                                      "answering is replaced after its answer (workers are otherwise kept); 0: never.",
                                      ("serve",), bounds=(0, None))
+    closure: str = setting("chainer", "How the build computes the OWL-RL closure: chainer (the build's own forward "
+                           "chainer over the OWL 2 RL rules the ontology uses, giving each triple's derivation in "
+                           "the same pass) or owlrl (the reference implementation, much slower at scale; the "
+                           "tests' oracle).", ("build",))
     store: str = setting("", "URL of a remote SPARQL 1.1 query endpoint to use instead of the embedded store; "
                          "give that store its own server-side query time limit.", ("serve",))
     store_update: str = setting("", "Graph Store Protocol URL of the remote store (for `load`), e.g. "

@@ -35,7 +35,7 @@ from kennisgraaf.build.dataset import (
     write_checksums,
 )
 from kennisgraaf.build.evidence import check_quotes, source_files
-from kennisgraaf.build.explain import explain
+from kennisgraaf.build.explain import Explanations, chained_closure, explain
 from kennisgraaf.build.explain import to_json as explanations_json
 from kennisgraaf.build.inference import closure
 from kennisgraaf.build.inputs import BuildError, Inputs, file_digest, find_inputs
@@ -145,7 +145,7 @@ def build_or_reuse(settings: Settings, *, progress: Progress | None = None, forc
         previous = None
     reason = "--force" if force else damage or rebuild_reason(previous, manifest, settings.base_iri)
     progress.step(f"building: {reason}")
-    graphs, meta, extra_files = run_pipeline(inputs, settings.base_iri, progress)
+    graphs, meta, extra_files = run_pipeline(inputs, settings.base_iri, progress, closure_engine=settings.closure)
     meta["key"] = key
     meta["inputs"] = manifest
     write_atomically(target, graphs, meta, extra_files)
@@ -277,8 +277,14 @@ def validate_files(settings: Settings, files: list[Path]) -> Report:
     return check(settings, files).report
 
 
-def run_pipeline(inputs: Inputs, base: str, progress: Progress) -> tuple[dict[str, Graph], dict, dict[str, str]]:
+CLOSURE_ENGINES = ("chainer", "owlrl")
+
+
+def run_pipeline(inputs: Inputs, base: str, progress: Progress, *,
+                 closure_engine: str = "chainer") -> tuple[dict[str, Graph], dict, dict[str, str]]:
     """Run every build step; return the named graphs (by name), the build metadata and extra cache files."""
+    if closure_engine not in CLOSURE_ENGINES:
+        raise BuildError(f"closure: unknown engine {closure_engine!r} (one of: {', '.join(CLOSURE_ENGINES)})", 2)
     parsed = parse_inputs(inputs)
     progress.step(f"parsed {len(inputs.ontology) + len(inputs.reference) + len(inputs.documents)} Turtle files")
     locations = check_all_quotes(inputs, parsed, {p.stem: p for p in inputs.documents})
@@ -289,17 +295,14 @@ def run_pipeline(inputs: Inputs, base: str, progress: Progress) -> tuple[dict[st
         raise BuildError("the data violates the shapes", 1, report)
     progress.step(f"validated: {len(report.violations)} violations, {len(report.warnings)} warnings")
 
-    everything = Graph()
-    for graph in (parsed.ontology, parsed.asserted(), locations):
-        everything += graph
-    inferred = closure(everything, (DEFAULT_BASE,))
-    progress.step(f"OWL-RL closure: {len(inferred)} new triples kept")
-
     graphs = {GRAPH_ONTOLOGY: parsed.ontology, GRAPH_REFERENCE: parsed.reference, GRAPH_QUOTES: locations,
-              GRAPH_INFERRED: inferred, **parsed.documents}
+              **parsed.documents}
     if base != DEFAULT_BASE:
         graphs = {name: rebase(graph, DEFAULT_BASE, base) for name, graph in graphs.items()}
-    explanations = _explain(graphs, base)
+    inferred, found = infer(graphs, base, closure_engine)
+    graphs[GRAPH_INFERRED] = inferred
+    progress.step(f"OWL-RL closure ({closure_engine}): {len(inferred)} new triples kept")
+    explanations = explanations_json(found, graphs, GRAPH_INFERRED, base)
     progress.step(f"explained {len(explanations['derived'])} derived triples "
                   f"({len(explanations['missing'])} without a derivation)")
     meta = {
@@ -329,14 +332,17 @@ def serving_files(inputs: Inputs, shapes: Graph, base: str) -> dict[str, str]:
             SHAPES_FILE: shapes_nt.decode("utf-8")}
 
 
-def _explain(graphs: dict[str, Graph], base: str) -> dict:
-    """One derivation per inferred triple, as stored in the cache (see build/explain.py)."""
+def infer(graphs: dict[str, Graph], base: str, engine: str) -> tuple[Graph, Explanations]:
+    """The kept OWL-RL closure of the asserted ``graphs`` (ontology, data, quote locations) and a
+    derivation per triple: in one pass by the chainer, or by owlrl with the chainer explaining (and
+    checked against) its result."""
     asserted = Graph()
-    for name, graph in graphs.items():
-        if name != GRAPH_INFERRED:
-            asserted += graph
-    found = explain(asserted, graphs[GRAPH_INFERRED], (base,))
-    return explanations_json(found, graphs, GRAPH_INFERRED, base)
+    for graph in graphs.values():
+        asserted += graph
+    if engine == "chainer":
+        return chained_closure(asserted, (base,))
+    inferred = closure(asserted, (base,))
+    return inferred, explain(asserted, inferred, (base,))
 
 
 def write_atomically(target: Path, graphs: dict[str, Graph], meta: dict, files: dict[str, str] | None = None) -> None:
