@@ -261,18 +261,6 @@ def _terms(run: _Run, files: list[Path]) -> list[Finding]:
     return findings
 
 
-def _document_classes(ontology: Graph) -> set:
-    found = {KG.Document}
-    changed = True
-    while changed:
-        changed = False
-        for sub, sup in ontology.subject_objects(RDFS.subClassOf):
-            if sup in found and sub not in found:
-                found.add(sub)
-                changed = True
-    return found
-
-
 def _quotes(run: _Run, files: list[Path]) -> list[Finding]:
     # In own-file mode an own file may add claims to a document of another file: the documents count too.
     context_roles = ("ontology", "reference", "source", "document") if run.own else ("ontology", "reference", "source")
@@ -290,7 +278,7 @@ def _quotes(run: _Run, files: list[Path]) -> list[Finding]:
         return findings
     reference = run.union(run.reference)
     texts = source_files(reference, run.inputs.root / "data" / "bronnen")
-    classes = _document_classes(run.ontology())
+    classes = set(run.ontology().transitive_subjects(RDFS.subClassOf, KG.Document))  # Document and its subclasses
     context = run.union(run.documents) if run.own else None
     for path in missed:
         graph = run.graph(path) or Graph()

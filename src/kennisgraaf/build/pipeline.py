@@ -156,18 +156,6 @@ def build_or_reuse(settings: Settings, *, progress: Progress | None = None, forc
     return BuildOutcome(BuiltDataset.open(target), True, reason)
 
 
-def _subclasses(ontology: Graph, cls: URIRef) -> set[URIRef]:
-    found = {cls}
-    changed = True
-    while changed:
-        changed = False
-        for sub, sup in ontology.subject_objects(RDFS.subClassOf):
-            if sup in found and sub not in found:
-                found.add(sub)
-                changed = True
-    return found
-
-
 def _read(path: Path) -> Graph:
     try:
         return read_turtle(path)
@@ -217,7 +205,7 @@ def _note_subjects(parsed: Parsed, graph: Graph, path: Path) -> None:
 def check_all_quotes(inputs: Inputs, parsed: Parsed, paths: dict[str, Path]) -> Graph:
     """Locate every quote of every document graph; raise BuildError (exit 1) naming the missing ones."""
     texts = source_files(parsed.reference, inputs.root / "data" / "bronnen")
-    document_classes = _subclasses(parsed.ontology, KG.Document)
+    document_classes = set(parsed.ontology.transitive_subjects(RDFS.subClassOf, KG.Document))  # with subclasses
     locations = Graph()
     problems = []
     for name, graph in parsed.documents.items():
