@@ -79,7 +79,8 @@ def test_quotes_in_rows_are_verbatim_from_the_document(catalogue, run, source_of
 
 
 @pytest.mark.parametrize("name", ["documenten-per-wet", "wetten-in-meerdere-documenten",
-                                  "documenten-per-organisatie", "organisaties-in-meerdere-jaren"])
+                                  "documenten-per-organisatie", "organisaties-in-meerdere-jaren",
+                                  "verantwoordelijken-per-bestuurslaag"])
 def test_queries_marked_as_inferred_answer_differently_without_inference(catalogue, run, name):
     assert catalogue.get(name).inference is not None
     assert run(name) != run(name, asserted=True)
@@ -359,6 +360,119 @@ def test_claims_of_a_document_as_a_graph(kg, catalogue):
     assert {c.value for c in claims} == stated
     quote = ox.NamedNode(kg.dataset.base + "def#quote")
     assert all(any(t.subject == c and t.predicate == quote for t in triples) for c in claims)
+
+
+# -- the structure the documents carry (issue 16): lists, stances, time, layers, descriptions --
+
+
+def test_a_list_in_the_documents_order(run):
+    """003, lines 74-79: "Alleato ziet voor de provincie de volgende rollen in het sociale domein:" and four bullets."""
+    rows = run("opsomming-in-volgorde", opsomming="id/opsomming/alleato-2010-kerntaken-rollen")
+    assert [(r["positie"], tail(r["bewering"])) for r in rows] == [
+        ("1", "alleato-2010-kerntaken-1-borgen-kennis"), ("2", "alleato-2010-kerntaken-2-uitwisseling-kennis"),
+        ("3", "alleato-2010-kerntaken-3-bovenlokale-samenwerking"), ("4", "alleato-2010-kerntaken-4-innovatie")]
+    assert {r["titel"] for r in rows} == {"Alleato ziet voor de provincie de volgende rollen in het sociale domein:"}
+    assert {r["soort"].rsplit("#", 1)[-1] for r in rows} == {"RoleProposal"}
+
+
+def test_one_bullet_can_be_two_claims(run):
+    """001, lines 180-190: the second of four "Uitgangspunten" is "(rol: initiëren, regisseren)"."""
+    rows = run("opsomming-in-volgorde")
+    assert [r["positie"] for r in rows] == ["1", "2", "2", "3", "4"]
+    assert {tail(r["bewering"]) for r in rows if r["positie"] == "2"} == {
+        "drenthe-2010-pns-programmas-initieren", "drenthe-2010-pns-programmas-regisseren"}
+    assert tail(rows[-1]["bewering"]) == "drenthe-2010-pns-leefbaarheidscomponent"
+
+
+def test_every_list_of_a_document(run):
+    """004 has five lists; the 13 suggestions of "Dan pleit u voor het volgende:" run 1..13."""
+    rows = run("opsomming-in-volgorde", opsomming="*", document="id/document/swn-2017-gemeenten")
+    assert len({r["lijst"] for r in rows}) == 5
+    suggestions = [int(r["positie"]) for r in rows if r["titel"] == "Dan pleit u voor het volgende:"]
+    assert suggestions == list(range(1, 14))
+
+
+def test_positions_on_the_province_by_stance(run):
+    rows = run("standpunten-per-strekking")
+    by_stance: dict[str, set[str]] = {}
+    for r in rows:
+        by_stance.setdefault(tail(r["soort"]), set()).add(tail(r["standpunt"]))
+    # 001 line 38 "De provincie voert geen eigen sociaal beleid uit."; 003 line 83 "vooral stimulerend en faciliterend"
+    assert by_stance["afwijzen"] == {"drenthe-2010-pns-geen-eigen-sociaal-beleid",
+                                     "drenthe-2010-pns-mijn-omgeving-geen-rol"}
+    assert {"alleato-2010-kerntaken-stimulerend-en-faciliterend",
+            "drenthe-2010-pns-provinciale-rol"} <= by_stance["beperken"]
+    assert "beschrijven" not in by_stance  # a description is for no one, so it has no layer
+    assert {tail(r["document"]) for r in rows if tail(r["soort"]) == "bepleiten"} == {
+        "alleato-2010-kerntaken", "drenthe-2010-pns", "mogroep-2015-brief", "mogroep-2015-oproep"}
+    assert {tail(r["laag"]) for r in rows} == {"provincie"}
+
+
+def test_what_the_documents_advocate_for_the_other_layers(run):
+    municipal = run("standpunten-per-strekking", bestuurslaag="id/bestuurslaag/gemeente",
+                    strekking="id/strekking/bepleiten")
+    assert tails(municipal, "standpunt") == {"mogroep-2014-transformeren-randvoorwaarde-2",
+                                             "swn-2017-gemeenten-sociale-basis"}
+    rijk = run("standpunten-per-strekking", bestuurslaag="id/bestuurslaag/rijk")
+    assert {(tail(r["soort"]), tail(r["voorWie"])) for r in rijk} == {
+        ("bepleiten", "kabinet"), ("voorwaarden-stellen", "kabinet")}
+    everything = run("standpunten-per-strekking", bestuurslaag="*")
+    assert len(everything) == 49  # docs/data-review.md: 49 positions, each with one stance type
+    assert sum(tail(r["soort"]) == "beschrijven" for r in everything) == 13
+
+
+def test_events_and_dated_steps_on_one_timeline(run):
+    rows = run("tijdlijn-gebeurtenissen-en-stappen", vanaf="2009", tot="2010")
+    assert [r["datum"] for r in rows] == sorted(r["datum"] for r in rows)
+    assert {r["jaar"] for r in rows} == {"2009", "2010"}
+    meetings = [r["datum"] for r in rows if tail(r.get("soort", "")) == "statenvergadering"]
+    assert meetings == ["2009-12-16", "2010-02-03"]
+    # 001: "uiterlijk 15 januari 2010" (until), "na uw besluitvorming op PNS d.d. 3 februari 2010" (after)
+    when = {(tail(r["wat"]), r["datum"]): tail(r["tijdrelatie"]) for r in rows}
+    assert when[("drenthe-2010-pns-toezegging", "2010-01-15")].endswith("timeUntil")
+    assert when[("drenthe-2010-pns-gesprekken-gemeenten", "2010-02-03")].endswith("timeAfter")
+    # step 1: planned in 2008 (outside the years), approved "in februari 2009"
+    assert when[("drenthe-2010-pns-stap-uitvoeringsplan", "2009-02")].endswith("timeAt")
+    assert ("drenthe-2010-pns-stap-uitvoeringsplan", "2008") not in when
+    assert all(r.get("citaat") for r in rows if "bewering" in r)
+
+
+def test_the_elections_the_documents_name(run):
+    rows = run("tijdlijn-gebeurtenissen-en-stappen")
+    elections = {r["datum"]: r.get("zoalsGeschreven") for r in rows if tail(r.get("soort", "")) == "verkiezing"}
+    assert elections == {"2010": "voorjaar 2010", "2015-03-18": "Op 18 maart",
+                         "2018-03-21": "de gemeenteraadsverkiezingen van 21 maart 2018"}
+    since = {r["datum"] for r in rows if tail(r["wat"]).startswith("mogroep-2015-oproep-wmo")}
+    assert since == {"2007", "2015"}  # 000: "Sinds 2007" and "Sinds dit jaar"
+
+
+def test_responsible_parties_by_layer(run):
+    provincial = run("verantwoordelijken-per-bestuurslaag", bestuurslaag="id/bestuurslaag/provincie")
+    assert {(tail(r["verantwoordelijke"]), tail(r["overheid"])) for r in provincial} == {
+        ("gs-utrecht", "utrecht"), ("ps-utrecht", "utrecht"), ("drenthe", "drenthe"), ("provincies", "provincies")}
+    municipal = run("verantwoordelijken-per-bestuurslaag")
+    assert tails(municipal, "verantwoordelijke") == {"gemeenten"}
+    assert {r["sinds"]: tail(r["toegewezenDoor"]) for r in municipal if "sinds" in r} == {
+        "2007": "wmo-2007", "2015": "wmo-2015"}
+    assert tails(municipal, "toegewezenDoor") == {"wmo-2007", "wmo-2015", "jeugdwet", "participatiewet-2015", "wpg"}
+    assert run("verantwoordelijken-per-bestuurslaag", bestuurslaag="id/bestuurslaag/rijk") == []
+
+
+def test_programmes_and_reports_described(run):
+    rows = run("programmas-en-rapporten")
+    by_item: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        by_item.setdefault(tail(r["wat"]), []).append(r)
+    (agenda,) = by_item["sociale-agenda"]
+    assert (tail(agenda["van"]), tail(agenda["vervangt"])) == ("drenthe", "mensen-in-het-middelpunt")
+    assert "vigerende Sociale agenda" in agenda["omschrijving"]
+    assert tails(by_item["uitvoeringsplan-amen"], "verwijstNaar") == {"amen-is-geen-amsterdam", "bestuursakkoord"}
+    assert "van" not in by_item["plan-afbouw-taken"][0]  # "zal … opgeleverd worden": whose it is is not said
+    reports = run("programmas-en-rapporten", document="*", soort="rapport")
+    assert {tail(r["wat"]): tail(r.get("van", "")) for r in reports} == {
+        "evaluatieonderzoek-alleato-2009": "lysias", "ruimte-regie-en-rekenschap": "lodders",
+        "amen-is-geen-amsterdam": "", "statenstuk-2009-366": "", "sociaal-werk-op-solide-basis": "gezondheidsraad",
+        "gelijk-een-goede-start": "ser"}
 
 
 # -- competency questions as living tests (issue 15) -------------------------------------------------
