@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from itertools import chain
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -242,17 +241,19 @@ def _chain_rules(f: Facts, chains: Mapping[Node, tuple[Triple, list[Node]]],
                     yield (first, p, end), "prp-spo2", (axiom, *used)
 
 
-def property_chains(facts: Facts, graph: Graph) -> dict[Node, tuple[Triple, list[Node]]]:
+def property_chains(facts: Facts) -> dict[Node, tuple[Triple, list[Node]]]:
     """Each property with an ``owl:propertyChainAxiom``: the axiom triple and its list of properties."""
+    first = {s: o for s, o in facts.pairs(RDF.first)}
+    rest = {s: o for s, o in facts.pairs(RDF.rest)}
     chains = {}
     for p, head in sorted(facts.pairs(OWL.propertyChainAxiom)):
-        links = list(Collection(graph, head))
+        links = _members(head, first, rest)
         if links:
             chains[p] = ((p, OWL.propertyChainAxiom, head), links)
     return chains
 
 
-def derive(asserted: Graph) -> dict[Triple, Step]:
+def derive(asserted: Iterable[Triple]) -> dict[Triple, Step]:
     """Forward-chain the rules over ``asserted`` to a fixpoint; one shallowest derivation of each new triple.
 
     Semi-naive: a round only tries the derivations with at least one premise that is new since the
@@ -264,7 +265,7 @@ def derive(asserted: Graph) -> dict[Triple, Step]:
     facts = Facts()
     for triple in asserted:
         facts.add(triple)
-    chains = property_chains(facts, asserted)
+    chains = property_chains(facts)
     steps: dict[Triple, Step] = {}
     delta = set(facts.all)
     while delta:
@@ -321,13 +322,14 @@ def explain(asserted: Graph, inferred: Graph, own_prefixes: Iterable[str]) -> Ex
                         extra=sorted(kept_here - set(inferred)))
 
 
-def chained_closure(asserted: Graph, own_prefixes: Iterable[str]) -> tuple[Graph, Explanations]:
+def chained_closure(asserted: Iterable[Triple], own_prefixes: Iterable[str]) -> tuple[Graph, Explanations]:
     """The build's closure: the chainer's new triples that the filter keeps, each with its derivation.
 
     One pass gives both the inferred graph and its explanations; tests check that the graph equals
     owlrl's filtered closure (:func:`kennisgraaf.build.inference.closure`), the oracle.
     """
     prefixes = tuple(own_prefixes)
+    asserted = list(asserted)
     steps = derive(asserted)
     bnodes = {n for t in asserted for n in (t[0], t[2]) if isinstance(n, BNode)}
     inferred = Graph()
@@ -361,12 +363,24 @@ def triple_key(triple: Triple, lists: Mapping[BNode, list[Node]]) -> str:
 
 
 def rdf_lists(graphs: Iterable[Graph]) -> dict[BNode, list[Node]]:
-    """The members of every RDF list whose head is a blank node."""
-    union = Graph()
+    """The members of every RDF list whose head is a blank node (read from the rdf:first/rdf:rest
+    triples alone: copying every graph into one union to walk them cost seconds at 100k triples)."""
+    first: dict[Node, Node] = {}
+    rest: dict[Node, Node] = {}
     for graph in graphs:
-        union += graph
-    return {head: list(Collection(union, head)) for head in set(union.subjects(RDF.first))
-            if isinstance(head, BNode)}
+        first.update(graph.subject_objects(RDF.first))
+        rest.update(graph.subject_objects(RDF.rest))
+    return {head: _members(head, first, rest) for head in first if isinstance(head, BNode)}
+
+
+def _members(head: Node, first: Mapping[Node, Node], rest: Mapping[Node, Node]) -> list[Node]:
+    members: list[Node] = []
+    node, seen = head, set()
+    while node in first and node not in seen:  # a malformed (cyclic) list ends where it loops
+        seen.add(node)
+        members.append(first[node])
+        node = rest.get(node, RDF.nil)
+    return members
 
 
 def to_json(explanations: Explanations, graphs: Mapping[str, Graph], inferred_name: str, base: str) -> dict:
@@ -390,13 +404,28 @@ def to_json(explanations: Explanations, graphs: Mapping[str, Graph], inferred_na
                 label_index[s].add(str(o))
     derived: dict[str, dict] = {}
     sources: dict[str, dict] = {}
+    keys: dict[Triple, str] = {}  # a schema axiom is a premise of thousands of derivations: one key each
+
+    def key_of(node: Triple) -> str:
+        if node not in keys:
+            keys[node] = triple_key(node, labels)
+        return keys[node]
+
+    seen: set[Triple] = set()
     for triple in sorted(inferred):
-        for node in explanations.tree_triples(triple):
-            key = triple_key(node, labels)
+        # Every triple of the derivation trees once: a subtree already written is not walked again.
+        stack = [triple]
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            key = key_of(node)
             if node in explanations.steps and node not in asserted_in:
                 step = explanations.steps[node]
-                derived[key] = {"rule": step.rule, "premises": [triple_key(t, labels) for t in step.premises],
+                derived[key] = {"rule": step.rule, "premises": [key_of(t) for t in step.premises],
                                 "stored": node in inferred}
+                stack.extend(step.premises)
             elif node in asserted_in and key not in sources:
                 sources[key] = {"graphs": asserted_in[node],
                                 "quotes": {g: q for g in asserted_in[node]

@@ -324,11 +324,11 @@ def infer(graphs: dict[str, Graph], base: str, engine: str) -> tuple[Graph, Expl
     """The kept OWL-RL closure of the asserted ``graphs`` (ontology, data, quote locations) and a
     derivation per triple: in one pass by the chainer, or by owlrl with the chainer explaining (and
     checked against) its result."""
+    if engine == "chainer":
+        return chained_closure((t for graph in graphs.values() for t in graph), (base,))
     asserted = Graph()
     for graph in graphs.values():
         asserted += graph
-    if engine == "chainer":
-        return chained_closure(asserted, (base,))
     inferred = closure(asserted, (base,))
     return inferred, explain(asserted, inferred, (base,))
 
