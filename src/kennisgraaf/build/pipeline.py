@@ -30,9 +30,11 @@ from kennisgraaf.build.dataset import (
     EXPLANATIONS_FILE,
     SHAPES_FILE,
     SOURCES_FILE,
+    STORE_DIR,
     BuiltDataset,
     DamagedCache,
     write_checksums,
+    write_store,
 )
 from kennisgraaf.build.evidence import check_quotes, source_files
 from kennisgraaf.build.explain import Explanations, chained_closure, explain
@@ -343,6 +345,7 @@ def write_atomically(target: Path, graphs: dict[str, Graph], meta: dict, files: 
     tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
     try:
         ox.serialize(sorted_quads(quads), str(tmp / "graphs.nq"), ox.RdfFormat.N_QUADS)
+        write_store(tmp / "graphs.nq", tmp / STORE_DIR, base)
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
         for name, text in (files or {}).items():
             (tmp / name).write_text(text, encoding="utf-8")

@@ -31,6 +31,8 @@ class EmbeddedStore(GuardedStore):
             memory_mb=memory_mb,
             quads_sha256=dataset.quads_sha256,
             recycle_mb=recycle_mb,
+            store_dir=str(dataset.store_dir or ""),
+            store_quads=sum(dataset.meta["triples"].values()),
         )
         self.pool = WorkerPool(spec, warm=workers, limit=max(workers, max_in_flight))
 
