@@ -321,7 +321,7 @@ def test_home_diagram_shows_every_task_change_per_document(http, kg):
 
 def test_class_listing(http):
     page = soup(http.get("/doc/", params={"class": str(KG.PublicAuthority)}))
-    assert "/doc/provincie/drenthe" in {a["href"] for a in page.select("main li a")}
+    assert "/doc/provincie/drenthe" in {a["href"] for a in page.select("table.listing tbody th a")}
 
 
 # -- ontology and graphs -------------------------------------------------------------------------

@@ -246,7 +246,7 @@ def _run(text: str, accept: str, asserted: bool) -> QueryResult:
     try:
         return _ctx().store.query(text, accept=accept, asserted=asserted)
     except StoreError as exc:
-        raise UserError(exc.message, exc.status) from None
+        raise UserError(exc.message, exc.status, exc.headers) from None  # keep Retry-After
 
 
 def _html(query: CannedQuery) -> Response:
