@@ -80,7 +80,8 @@ def measure(base_url: str, *, heavy: int, seconds: float, warm_up: float = 1.0) 
         if turn % 3 == 2:
             url, params = base_url + CANNED[turn % len(CANNED)], None
         else:
-            url, params = base_url + "/sparql", {"query": LIGHT[turn % len(LIGHT)]}
+            # A comment makes each text new, so the answer cache cannot serve it: the engine must.
+            url, params = base_url + "/sparql", {"query": f"{LIGHT[turn % len(LIGHT)]}\n# probe {turn}"}
         turn += 1
         started = time.perf_counter()
         reply = session.get(url, params=params, headers={"X-Forwarded-For": OTHER,
