@@ -103,6 +103,11 @@ Conclusion = tuple[Triple, str, tuple[Triple, ...]]
 EQC, EQP, INV, DOMAIN, RANGE = OWL.equivalentClass, OWL.equivalentProperty, OWL.inverseOf, RDFS.domain, RDFS.range
 SYMMETRIC, TRANSITIVE = OWL.SymmetricProperty, OWL.TransitiveProperty
 
+# Predicates for which a triple can be a schema premise (a set: one hash lookup per data triple).
+_SCHEMA = frozenset((SCO, SPO, EQC, EQP, DOMAIN, RANGE))
+_CLASS = frozenset((TYPE, SCO, EQC))
+_AXIOMS = frozenset((DOMAIN, RANGE, SPO, EQP, INV, TYPE))
+
 # When one triple has several derivations in the same round, the one kept is the first in this order
 # (then the smallest premises): the order in which the earlier, naive chainer tried the rules.
 RULE_ORDER = {name: i for i, name in enumerate((
@@ -114,6 +119,8 @@ RULE_ORDER = {name: i for i, name in enumerate((
 def _schema_rules(f: Facts, t: Triple) -> Iterator[Conclusion]:
     """Conclusions of the scm-* rules with ``t`` as one of their premises."""
     s, p, o = t
+    if p not in _SCHEMA:
+        return
     if p in (SCO, SPO):
         rule = "scm-sco" if p == SCO else "scm-spo"
         for c in f.values(o, p):
@@ -145,6 +152,8 @@ def _schema_rules(f: Facts, t: Triple) -> Iterator[Conclusion]:
 def _class_rules(f: Facts, t: Triple) -> Iterator[Conclusion]:
     """Conclusions of the cax-* rules with ``t`` as one of their premises."""
     s, p, o = t
+    if p not in _CLASS:
+        return
     if p == TYPE:
         for c2 in f.values(o, SCO):
             yield (s, TYPE, c2), "cax-sco", (t, (o, SCO, c2))
@@ -166,35 +175,36 @@ def _property_rules(f: Facts, t: Triple) -> Iterator[Conclusion]:
     """Conclusions of the prp-* rules (but chains) with ``t`` as one of their premises: first with ``t`` as
     the schema axiom, then with ``t`` as the data triple."""
     s, p, o = t
-    if p in (DOMAIN, RANGE):
-        rule = "prp-dom" if p == DOMAIN else "prp-rng"
-        for x, y in f.pairs(s):
-            typed = x if p == DOMAIN else y
-            if not isinstance(typed, Literal):
-                yield (typed, TYPE, o), rule, (t, (x, s, y))
-    elif p == SPO:
-        for x, y in f.pairs(s):
-            yield (x, o, y), "prp-spo1", (t, (x, s, y))
-    elif p == EQP:
-        for x, y in f.pairs(s):
-            yield (x, o, y), "prp-eqp1", (t, (x, s, y))
-        for x, y in f.pairs(o):
-            yield (x, s, y), "prp-eqp2", (t, (x, o, y))
-    elif p == INV:
-        for x, y in f.pairs(s):
-            if not isinstance(y, Literal):
-                yield (y, o, x), "prp-inv1", (t, (x, s, y))
-        for x, y in f.pairs(o):
-            if not isinstance(y, Literal):
-                yield (y, s, x), "prp-inv2", (t, (x, o, y))
-    elif p == TYPE and o == SYMMETRIC:
-        for x, y in f.pairs(s):
-            if not isinstance(y, Literal):
-                yield (y, s, x), "prp-symp", (t, (x, s, y))
-    elif p == TYPE and o == TRANSITIVE:
-        for x, y in f.pairs(s):
-            for z in f.values(y, s):
-                yield (x, s, z), "prp-trp", (t, (x, s, y), (y, s, z))
+    if p in _AXIOMS:  # one hash lookup: most triples are data, and rdflib's == is slow Python
+        if p in (DOMAIN, RANGE):
+            rule = "prp-dom" if p == DOMAIN else "prp-rng"
+            for x, y in f.pairs(s):
+                typed = x if p == DOMAIN else y
+                if not isinstance(typed, Literal):
+                    yield (typed, TYPE, o), rule, (t, (x, s, y))
+        elif p == SPO:
+            for x, y in f.pairs(s):
+                yield (x, o, y), "prp-spo1", (t, (x, s, y))
+        elif p == EQP:
+            for x, y in f.pairs(s):
+                yield (x, o, y), "prp-eqp1", (t, (x, s, y))
+            for x, y in f.pairs(o):
+                yield (x, s, y), "prp-eqp2", (t, (x, o, y))
+        elif p == INV:
+            for x, y in f.pairs(s):
+                if not isinstance(y, Literal):
+                    yield (y, o, x), "prp-inv1", (t, (x, s, y))
+            for x, y in f.pairs(o):
+                if not isinstance(y, Literal):
+                    yield (y, s, x), "prp-inv2", (t, (x, o, y))
+        elif p == TYPE and o == SYMMETRIC:
+            for x, y in f.pairs(s):
+                if not isinstance(y, Literal):
+                    yield (y, s, x), "prp-symp", (t, (x, s, y))
+        elif p == TYPE and o == TRANSITIVE:
+            for x, y in f.pairs(s):
+                for z in f.values(y, s):
+                    yield (x, s, z), "prp-trp", (t, (x, s, y), (y, s, z))
     # t as the data triple x p y.
     if not isinstance(s, Literal):
         for c in f.values(p, DOMAIN):
