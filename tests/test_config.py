@@ -122,12 +122,12 @@ class _NoStoreApp:
 
 
 def test_load_takes_the_store_update_setting_as_into(monkeypatch):
-    from kennisgraaf.store import remote
+    from kennisgraaf.store import loader
 
     loaded = []
     monkeypatch.setattr(cli, "_built", lambda ctx: "dataset")
-    monkeypatch.setattr(remote, "load_into",
-                        lambda url, dataset, **options: loaded.append(url) or remote.LoadReport(url))
+    monkeypatch.setattr(loader, "load_into",
+                        lambda url, dataset, **options: loaded.append(url) or loader.LoadReport(url))
     result = CliRunner().invoke(cli.main, ["load", "--into", "http://127.0.0.1:7878/store"])
     assert result.exit_code == 0, result.output
     assert loaded == ["http://127.0.0.1:7878/store"]

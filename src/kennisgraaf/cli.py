@@ -396,7 +396,7 @@ def load(ctx: click.Context, graphs: tuple[str, ...]) -> None:
     at the store.
     """
     from kennisgraaf.store.credentials import CredentialsError, credentials_for
-    from kennisgraaf.store.remote import LoadStopped, graph_names, load_into
+    from kennisgraaf.store.loader import LoadStopped, graph_names, load_into
 
     settings = _settings(ctx)
     _warn_userinfo(ctx, "store_update", "--into")

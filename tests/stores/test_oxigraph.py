@@ -23,7 +23,7 @@ from kennisgraaf.sparql.catalogue import Catalogue
 from kennisgraaf.sparql.queryfiles import load_catalogue
 from kennisgraaf.store.backend import open_store
 from kennisgraaf.store.base import GuardedStore, StoreError
-from kennisgraaf.store.remote import graphs_to_load
+from kennisgraaf.store.loader import graphs_to_load
 from kennisgraaf.vocab import UriStrategy
 from kennisgraaf.web import create_app
 

@@ -36,7 +36,7 @@ from kennisgraaf.site.pageindex import read_query
 from kennisgraaf.sparql.catalogue import Catalogue
 from kennisgraaf.sparql.queryfiles import load_catalogue
 from kennisgraaf.store.base import GuardedStore
-from kennisgraaf.store.remote import graphs_to_load
+from kennisgraaf.store.loader import graphs_to_load
 from kennisgraaf.vocab import UriStrategy
 from kennisgraaf.web import create_app
 

@@ -15,8 +15,8 @@ a read-only account can serve while another one loads. A user name and password 
 when those are not set.
 
 :class:`Redactor` replaces every secret (and any ``user:password@`` in a URL) by ``***``; every
-message of :mod:`kennisgraaf.store.remote` goes through it before it can reach a client, a log or
-``/health``.
+message of :mod:`kennisgraaf.store.remote` and :mod:`kennisgraaf.store.loader` goes through it
+before it can reach a client, a log or ``/health``.
 """
 
 from __future__ import annotations
@@ -168,3 +168,21 @@ class Redactor:
     def with_secrets(self, secrets: Iterable[str]) -> Redactor:
         """A redactor for these secrets as well."""
         return Redactor([*self.forms, *secrets])
+
+
+def credentials_in_url(url: str, credentials: Credentials | None) -> tuple[str, Credentials, Redactor]:
+    """``url`` without its userinfo; ``credentials``, or else Basic with the URL's user and password;
+    and the redactor for both."""
+    url, url_user, url_password = split_userinfo(url)
+    if credentials is None:
+        credentials = Credentials("basic", url_user, url_password) if url_user else Credentials()
+    return url, credentials, Redactor([*credentials.secrets(), url_password])
+
+
+def refusal(status: int, credentials: Credentials, what: str, settings: str) -> str:
+    """Why the store answered 401/403, and which settings to look at."""
+    if not credentials:
+        return (f"The {what} asks for credentials ({status} {'Unauthorized' if status == 401 else 'Forbidden'}) "
+                f"and none are set: see {settings}.")
+    return (f"The {what} refused the credentials ({status} {'Unauthorized' if status == 401 else 'Forbidden'}; "
+            f"sent {credentials.describe()}): check {settings}.")

@@ -1,10 +1,4 @@
-"""A remote SPARQL 1.1 store: queries over the SPARQL 1.1 Protocol, loading over the Graph Store Protocol.
-
-``load_into`` puts every named graph of the build into the store (``PUT ?graph=``), plus the two
-materialised unions as ``graph/asserted`` and ``graph/union``, and, where the store accepts one,
-the full union into its default graph (for people who query the store directly; the app does not
-need it). It reports per graph and goes on past a graph the store refuses; refused credentials or
-an unreachable store stop it at once.
+"""A remote SPARQL 1.1 store: queries over the SPARQL 1.1 Protocol (loading it: :mod:`kennisgraaf.store.loader`).
 
 :class:`RemoteStore` always names its dataset: the default graph is ``graph/union`` (or
 ``graph/asserted``, or what the request or the query's FROM names) and the named graphs are the
@@ -30,14 +24,11 @@ which is no blank node label; the prefix is dropped as the results stream in.
 from __future__ import annotations
 
 import dataclasses
-import html
 import re
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import IO, Any, Literal
+from typing import IO, Any
 
 import pyoxigraph as ox
 import requests
@@ -48,10 +39,10 @@ from kennisgraaf.sparql import mediatypes
 from kennisgraaf.sparql.admission import Limits
 from kennisgraaf.sparql.results import serialise_solutions
 from kennisgraaf.store.base import Binding, GuardedStore, QueryPlan, QueryResult, StoreError, store_fault
-from kennisgraaf.store.credentials import Credentials, Redactor, split_userinfo
+from kennisgraaf.store.client import connection_reason, open_session, text_of
+from kennisgraaf.store.credentials import Credentials, credentials_in_url, refusal
+from kennisgraaf.store.loader import UNION_GRAPH
 
-UNION_GRAPH = "union"
-USER_AGENT = "kennisgraaf"
 RETRY_AFTER = "5"
 # A store's own time limit, as Virtuoso (SR171, its cost estimate) and others word it.
 _STORE_TIMEOUT = re.compile(r"(?i)SR171|transaction timed out|estimated execution time|timed out|timeout|"
@@ -59,7 +50,8 @@ _STORE_TIMEOUT = re.compile(r"(?i)SR171|transaction timed out|estimated executio
 
 
 class RemoteStore(GuardedStore):
-    """The dataset in a SPARQL 1.1 store at ``endpoint`` (its query URL), loaded with :func:`load_into`."""
+    """The dataset in a SPARQL 1.1 store at ``endpoint`` (its query URL), loaded with
+    :func:`~kennisgraaf.store.loader.load_into`."""
 
     def __init__(self, endpoint: str, dataset: BuiltDataset, *, result_limit: int = DEFAULTS.result_limit,
                  timeout: float = DEFAULTS.query_timeout, max_in_flight: int = DEFAULTS.max_in_flight,
@@ -67,17 +59,10 @@ class RemoteStore(GuardedStore):
                  credentials: Credentials | None = None) -> None:
         super().__init__(dataset, result_limit=result_limit, timeout=timeout, max_in_flight=max_in_flight,
                          limits=limits)
-        endpoint, url_user, url_password = split_userinfo(endpoint)
-        if credentials is None:
-            credentials = Credentials("basic", url_user, url_password) if url_user else Credentials()
-        self.endpoint = endpoint
-        self.credentials = credentials
-        self.redact = Redactor([*credentials.secrets(), url_password])
+        self.endpoint, self.credentials, self.redact = credentials_in_url(endpoint, credentials)
         self.connect_timeout = connect_timeout
         self.union_graph = dataset.graph_iri(UNION_GRAPH)
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = USER_AGENT
-        credentials.apply(self.session)
+        self.session = open_session(self.credentials)
         self._local = threading.local()  # the answer being read, per request thread
 
     def execute(self, plan: QueryPlan, bindings: dict[str, Binding], timeout: float) -> QueryResult:
@@ -112,7 +97,8 @@ class RemoteStore(GuardedStore):
             raise self.timeout_error(timeout) from None
         except requests.RequestException as exc:
             raise self._fault("The SPARQL store cannot be reached; try again in a moment.",
-                              f"cannot be reached: {_reason(exc)}", 503, {"Retry-After": RETRY_AFTER}) from None
+                              f"cannot be reached: {connection_reason(exc)}", 503,
+                              {"Retry-After": RETRY_AFTER}) from None
         with response:
             if response.status_code != 200:
                 raise self._error(response, timeout)
@@ -130,8 +116,8 @@ class RemoteStore(GuardedStore):
             except requests.RequestException as exc:
                 if isinstance(exc, requests.Timeout) or time.monotonic() > deadline:
                     raise self.timeout_error(timeout) from None
-                raise self._fault("The SPARQL store's answer broke off.", f"answer broke off: {_reason(exc)}",
-                                  502) from None
+                raise self._fault("The SPARQL store's answer broke off.",
+                                  f"answer broke off: {connection_reason(exc)}", 502) from None
             except _Overrun:
                 raise self.timeout_error(timeout) from None
             except (SyntaxError, OSError, ValueError) as exc:
@@ -146,13 +132,13 @@ class RemoteStore(GuardedStore):
                                   502) from None
 
     def _error(self, response: requests.Response, timeout: float) -> StoreError:
-        message = _text_of(response)
+        message = text_of(response)
         status = response.status_code
         if status in (401, 403):
             reason = f"{status} {'Unauthorized' if status == 401 else 'Forbidden'}"
             shown = (f"The SPARQL store refused the app's credentials ({reason})." if self.credentials else
                      f"The SPARQL store asks for credentials ({reason}) and the app has none.")
-            return self._fault(shown, _refusal(status, self.credentials, "SPARQL store", "store_user, "
+            return self._fault(shown, refusal(status, self.credentials, "SPARQL store", "store_user, "
                                                "store_password, store_auth, store_token or store_headers"), 502)
         if status in (400, 406, 413, 414, 415):
             return StoreError(message or f"The SPARQL store refused the query ({status}).", status)
@@ -305,168 +291,3 @@ def outer_group_start(text: str) -> int | None:
 
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WHERE = re.compile(r"(?i)WHERE\b")
-
-
-def _reason(exc: BaseException) -> str:
-    """The gist of a connection error (requests nests urllib3's reason in long reprs)."""
-    text = str(exc)
-    found = re.search(r"\[Errno -?\d+\] ([^'\")]+)|(Connection refused|Name or service not known|Read timed out)", text)
-    return (found.group(1) or found.group(2)).strip() if found else text[:300]
-
-
-def _text_of(response: requests.Response) -> str:
-    """The store's error message as one line of plain text (Virtuoso's are HTML pages)."""
-    text = response.text[:4000]
-    if "<" in text and ">" in text:
-        text = html.unescape(re.sub(r"(?s)<(head|style|script)\b.*?</\1>|<[^>]+>", " ", text))
-    return " ".join(text.split())[:1000]
-
-
-def _refusal(status: int, credentials: Credentials, what: str, settings: str) -> str:
-    if not credentials:
-        return (f"The {what} asks for credentials ({status} {'Unauthorized' if status == 401 else 'Forbidden'}) "
-                f"and none are set: see {settings}.")
-    return (f"The {what} refused the credentials ({status} {'Unauthorized' if status == 401 else 'Forbidden'}; "
-            f"sent {credentials.describe()}): check {settings}.")
-
-
-# --- loading -----------------------------------------------------------------------------------
-
-DefaultGraph = Literal["auto", "yes", "no"]
-
-
-def graphs_to_load(dataset: BuiltDataset) -> dict[str | None, list[ox.Triple]]:
-    """Triples per target graph IRI (None: the store's default graph), unions included."""
-    graphs: dict[str | None, list[ox.Triple]] = defaultdict(list)
-    inferred = dataset.inferred_graph_iri()
-    union: dict[ox.Triple, None] = {}
-    asserted: dict[ox.Triple, None] = {}
-    for quad in ox.parse(path=str(dataset.quads_file), format=ox.RdfFormat.N_QUADS):
-        triple = ox.Triple(quad.subject, quad.predicate, quad.object)
-        graphs[quad.graph_name.value].append(triple)
-        union[triple] = None
-        if quad.graph_name.value != inferred:
-            asserted[triple] = None
-    graphs[dataset.asserted_graph_iri()] = list(asserted)
-    graphs[dataset.graph_iri(UNION_GRAPH)] = list(union)
-    graphs[None] = list(union)
-    return dict(graphs)
-
-
-@dataclass
-class GraphLoad:
-    """What happened to one graph: ``loaded``, ``skipped`` (the default graph, where refused) or ``failed``."""
-
-    graph: str | None  # None: the store's default graph
-    triples: int
-    outcome: Literal["loaded", "skipped", "failed"]
-    message: str = ""
-
-    @property
-    def name(self) -> str:
-        return self.graph or "(default graph)"
-
-
-@dataclass
-class LoadReport:
-    """Per graph, what ``load_into`` did; ``url`` is shown without credentials."""
-
-    url: str
-    graphs: list[GraphLoad] = field(default_factory=list)
-
-    @property
-    def complete(self) -> bool:
-        return all(g.outcome != "failed" for g in self.graphs)
-
-    def loaded(self) -> list[GraphLoad]:
-        return [g for g in self.graphs if g.outcome == "loaded"]
-
-    def failed(self) -> list[GraphLoad]:
-        return [g for g in self.graphs if g.outcome == "failed"]
-
-    def summary(self) -> str:
-        loaded = self.loaded()
-        text = f"loaded {sum(g.triples for g in loaded)} triples in {len(loaded)} graphs into {self.url}"
-        if self.failed():
-            text += f"; {len(self.failed())} graphs not loaded: " + ", ".join(g.name for g in self.failed())
-        return text
-
-    def retry_options(self) -> str:
-        """``--graph`` options that load just the graphs that failed."""
-        return " ".join(f"--graph {(g.graph or '/default').rsplit('/', 1)[-1]}" for g in self.failed())
-
-
-class LoadStopped(StoreError):
-    """``load`` could not go on (unreachable store, refused credentials); ``report`` holds what got in."""
-
-    def __init__(self, message: str, report: LoadReport) -> None:
-        super().__init__(message, 502)
-        self.report = report
-
-
-def graph_names(dataset: BuiltDataset) -> dict[str, str | None]:
-    """Every graph ``load`` writes, by its short name (``reference``, ``union``, ``default``, …)."""
-    names: dict[str, str | None] = {"default": None}
-    for graph in graphs_to_load(dataset):
-        if graph is not None:
-            names[graph.rsplit("/", 1)[-1]] = graph
-    return names
-
-
-def load_into(url: str, dataset: BuiltDataset, *, credentials: Credentials | None = None,
-              default_graph: DefaultGraph = "auto", timeout: float = 120.0, only: set[str | None] | None = None,
-              progress: Callable[[str], None] | None = None) -> LoadReport:
-    """PUT every graph of ``dataset`` into the Graph Store Protocol endpoint ``url``, reporting per graph.
-
-    Named graphs first (the build's, then ``graph/asserted`` and ``graph/union``), then the
-    default graph: with ``default_graph="auto"`` a store that refuses it (Virtuoso without a
-    default-graph mapping) is reported and skipped, with ``"yes"`` that refusal is a failure, with
-    ``"no"`` it is not tried. A graph the store refuses is reported and the others still load
-    (run ``load`` again to retry: PUT replaces a graph); refused credentials or an unreachable store
-    stop the load (:class:`LoadStopped`, with the report so far). ``only``: load just these graphs
-    (IRIs; None for the default graph), to finish a partial load.
-    """
-    url, url_user, url_password = split_userinfo(url)
-    if credentials is None:
-        credentials = Credentials("basic", url_user, url_password) if url_user else Credentials()
-    redact = Redactor([*credentials.secrets(), url_password])
-    report = LoadReport(redact(url))
-    graphs = graphs_to_load(dataset)
-    unions = (dataset.asserted_graph_iri(), dataset.graph_iri(UNION_GRAPH))
-    order: list[str | None] = sorted((g for g in graphs if g is not None), key=lambda g: (g in unions, g))
-    if default_graph != "no":
-        order.append(None)
-    if only is not None:
-        order = [g for g in order if g in only]
-    with requests.Session() as session:
-        session.headers["User-Agent"] = USER_AGENT
-        credentials.apply(session)
-        for graph in order:
-            triples = graphs[graph]
-            params = {"graph": graph} if graph is not None else {"default": ""}
-            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-            try:
-                response = session.put(url, params=params, data=body, timeout=timeout,
-                                       headers={"Content-Type": "application/n-triples"})
-            except requests.RequestException as exc:
-                raise LoadStopped(redact(f"cannot reach the graph store at {url}: {_reason(exc)}"), report) from None
-            status = response.status_code
-            if status in (200, 201, 204):
-                done = GraphLoad(graph, len(triples), "loaded")
-            elif status in (401, 403):
-                raise LoadStopped(redact(_refusal(status, credentials, "graph store", "store_update_user, "
-                                                  "store_update_password, store_update_auth (or the store_* "
-                                                  "settings)")), report)
-            else:
-                reason = redact(f"{status}: {_text_of(response)[:300]}")
-                if graph is None and default_graph == "auto":
-                    done = GraphLoad(None, len(triples), "skipped",
-                                     f"the store does not accept a default graph ({reason}); the app does not need "
-                                     "it (it names graph/union); see docs/stores.md to give the store one")
-                else:
-                    done = GraphLoad(graph, len(triples), "failed", f"refused ({reason})")
-            report.graphs.append(done)
-            if progress is not None:
-                progress(f"{done.name}: {done.triples} triples {done.outcome}"
-                         + (f" — {done.message}" if done.message else ""))
-    return report
