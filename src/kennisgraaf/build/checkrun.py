@@ -36,8 +36,9 @@ from kennisgraaf import __version__
 from kennisgraaf.build.evidence import check_quotes, source_files
 from kennisgraaf.build.inputs import BuildError, Inputs, file_digest
 from kennisgraaf.build.rdfio import TurtleError, read_turtle
+from kennisgraaf.build.report import CHECKS, Finding, Report
 from kennisgraaf.build.terms import declared_terms, undeclared_terms
-from kennisgraaf.build.validate import CHECKS, Finding, Report, ShapesError, merge, usable_shapes, validate
+from kennisgraaf.build.validate import ShapesError, merge, usable_shapes, validate
 from kennisgraaf.vocab import DEFAULT_BASE, KG, KGSH
 
 CHECKS_FORMAT = "1"

@@ -11,9 +11,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from kennisgraaf.build.quotes import marked_differences, nearest_passages
+from kennisgraaf.build.report import CHECKS, Finding
 from kennisgraaf.build.sources import QuoteNotFound, locate, read_source
 from kennisgraaf.build.turtlelines import find_line
-from kennisgraaf.build.validate import CHECKS, Finding
 from kennisgraaf.vocab import KG
 
 

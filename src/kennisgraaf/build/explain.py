@@ -17,52 +17,23 @@ from dataclasses import dataclass
 from itertools import chain
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kennisgraaf.build.canonical import to_ox
 from kennisgraaf.build.inference import keep_inferred
-
-Triple = tuple[Node, Node, Node]
-SCO, SPO, TYPE = RDFS.subClassOf, RDFS.subPropertyOf, RDF.type
-
-# The rules this chainer knows, with what each says (nl, en), in the W3C OWL 2 RL tables' names.
-RULES: dict[str, tuple[str, str]] = {
-    "cax-sco": ("x is een C1 en C1 is een subklasse van C2, dus x is een C2",
-                "x is a C1 and C1 is a subclass of C2, so x is a C2"),
-    "cax-eqc1": ("x is een C1 en C1 is equivalent aan C2, dus x is een C2",
-                 "x is a C1 and C1 is equivalent to C2, so x is a C2"),
-    "cax-eqc2": ("x is een C2 en C1 is equivalent aan C2, dus x is een C1",
-                 "x is a C2 and C1 is equivalent to C2, so x is a C1"),
-    "prp-dom": ("x p y en p heeft domein C, dus x is een C", "x p y and p has domain C, so x is a C"),
-    "prp-rng": ("x p y en p heeft bereik C, dus y is een C", "x p y and p has range C, so y is a C"),
-    "prp-spo1": ("x p1 y en p1 is een subeigenschap van p2, dus x p2 y",
-                 "x p1 y and p1 is a subproperty of p2, so x p2 y"),
-    "prp-spo2": ("een keten x p1 … pn y en p is de eigenschapsketen (p1 … pn), dus x p y",
-                 "a chain x p1 … pn y and p is the property chain (p1 … pn), so x p y"),
-    "prp-inv1": ("x p1 y en p1 is de inverse van p2, dus y p2 x", "x p1 y and p1 is the inverse of p2, so y p2 x"),
-    "prp-inv2": ("x p2 y en p1 is de inverse van p2, dus y p1 x", "x p2 y and p1 is the inverse of p2, so y p1 x"),
-    "prp-symp": ("x p y en p is symmetrisch, dus y p x", "x p y and p is symmetric, so y p x"),
-    "prp-trp": ("x p y, y p z en p is transitief, dus x p z", "x p y, y p z and p is transitive, so x p z"),
-    "prp-eqp1": ("x p1 y en p1 is equivalent aan p2, dus x p2 y", "x p1 y and p1 is equivalent to p2, so x p2 y"),
-    "prp-eqp2": ("x p2 y en p1 is equivalent aan p2, dus x p1 y", "x p2 y and p1 is equivalent to p2, so x p1 y"),
-    "scm-sco": ("C1 ⊑ C2 en C2 ⊑ C3, dus C1 ⊑ C3 (subklassen zijn transitief)",
-                "C1 ⊑ C2 and C2 ⊑ C3, so C1 ⊑ C3 (subclasses are transitive)"),
-    "scm-spo": ("p1 ⊑ p2 en p2 ⊑ p3, dus p1 ⊑ p3 (subeigenschappen zijn transitief)",
-                "p1 ⊑ p2 and p2 ⊑ p3, so p1 ⊑ p3 (subproperties are transitive)"),
-    "scm-eqc1": ("C1 ≡ C2, dus C1 ⊑ C2 en C2 ⊑ C1", "C1 ≡ C2, so C1 ⊑ C2 and C2 ⊑ C1"),
-    "scm-eqc2": ("C1 ⊑ C2 en C2 ⊑ C1, dus C1 ≡ C2", "C1 ⊑ C2 and C2 ⊑ C1, so C1 ≡ C2"),
-    "scm-eqp1": ("p1 ≡ p2, dus p1 ⊑ p2 en p2 ⊑ p1", "p1 ≡ p2, so p1 ⊑ p2 and p2 ⊑ p1"),
-    "scm-eqp2": ("p1 ⊑ p2 en p2 ⊑ p1, dus p1 ≡ p2", "p1 ⊑ p2 and p2 ⊑ p1, so p1 ≡ p2"),
-    "scm-dom1": ("p heeft domein C1 en C1 ⊑ C2, dus p heeft domein C2",
-                 "p has domain C1 and C1 ⊑ C2, so p has domain C2"),
-    "scm-dom2": ("p2 heeft domein C en p1 ⊑ p2, dus p1 heeft domein C",
-                 "p2 has domain C and p1 ⊑ p2, so p1 has domain C"),
-    "scm-rng1": ("p heeft bereik C1 en C1 ⊑ C2, dus p heeft bereik C2",
-                 "p has range C1 and C1 ⊑ C2, so p has range C2"),
-    "scm-rng2": ("p2 heeft bereik C en p1 ⊑ p2, dus p1 heeft bereik C",
-                 "p2 has range C and p1 ⊑ p2, so p1 has range C"),
-}
+from kennisgraaf.build.rules import (
+    RULE_ORDER,
+    RULES,
+    Facts,
+    Triple,
+    _chain_rules,
+    _class_rules,
+    _members,
+    _property_rules,
+    _schema_rules,
+    property_chains,
+)
 
 
 @dataclass(frozen=True)
@@ -71,196 +42,6 @@ class Step:
 
     rule: str
     premises: tuple[Triple, ...]
-
-
-class Facts:
-    """Every triple known so far, indexed by predicate, by (subject, predicate) and by (predicate, object)."""
-
-    def __init__(self) -> None:
-        self.all: set[Triple] = set()
-        self.by_predicate: dict[Node, set[tuple[Node, Node]]] = defaultdict(set)
-        self.objects: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
-        self.subjects: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
-
-    def add(self, triple: Triple) -> None:
-        s, p, o = triple
-        self.all.add(triple)
-        self.by_predicate[p].add((s, o))
-        self.objects[(s, p)].add(o)
-        self.subjects[(p, o)].add(s)
-
-    def pairs(self, predicate: Node) -> set[tuple[Node, Node]]:
-        return self.by_predicate.get(predicate, set())
-
-    def values(self, subject: Node, predicate: Node) -> set[Node]:
-        return self.objects.get((subject, predicate), set())
-
-    def subjects_with(self, predicate: Node, obj: Node) -> set[Node]:
-        return self.subjects.get((predicate, obj), set())
-
-
-Conclusion = tuple[Triple, str, tuple[Triple, ...]]
-EQC, EQP, INV, DOMAIN, RANGE = OWL.equivalentClass, OWL.equivalentProperty, OWL.inverseOf, RDFS.domain, RDFS.range
-SYMMETRIC, TRANSITIVE = OWL.SymmetricProperty, OWL.TransitiveProperty
-
-# Predicates for which a triple can be a schema premise (a set: one hash lookup per data triple).
-_SCHEMA = frozenset((SCO, SPO, EQC, EQP, DOMAIN, RANGE))
-_CLASS = frozenset((TYPE, SCO, EQC))
-_AXIOMS = frozenset((DOMAIN, RANGE, SPO, EQP, INV, TYPE))
-
-# When one triple has several derivations in the same round, the one kept is the first in this order
-# (then the smallest premises): the order in which the earlier, naive chainer tried the rules.
-RULE_ORDER = {name: i for i, name in enumerate((
-    "scm-sco", "scm-spo", "scm-eqc1", "scm-eqc2", "scm-eqp1", "scm-eqp2", "scm-dom1", "scm-dom2", "scm-rng1",
-    "scm-rng2", "cax-sco", "cax-eqc1", "cax-eqc2", "prp-dom", "prp-rng", "prp-spo1", "prp-eqp1", "prp-eqp2",
-    "prp-inv1", "prp-inv2", "prp-symp", "prp-trp", "prp-spo2"))}
-
-
-def _schema_rules(f: Facts, t: Triple) -> Iterator[Conclusion]:
-    """Conclusions of the scm-* rules with ``t`` as one of their premises."""
-    s, p, o = t
-    if p not in _SCHEMA:
-        return
-    if p in (SCO, SPO):
-        rule = "scm-sco" if p == SCO else "scm-spo"
-        for c in f.values(o, p):
-            yield (s, p, c), rule, (t, (o, p, c))
-        for a in f.subjects_with(p, s):
-            yield (a, p, o), rule, ((a, p, s), t)
-        eq, rule2 = (EQC, "scm-eqc2") if p == SCO else (EQP, "scm-eqp2")
-        if (o, p, s) in f.all:
-            yield (s, eq, o), rule2, (t, (o, p, s))
-            yield (o, eq, s), rule2, ((o, p, s), t)
-    if p in (EQC, EQP):
-        sub, rule = (SCO, "scm-eqc1") if p == EQC else (SPO, "scm-eqp1")
-        yield (s, sub, o), rule, (t,)
-        yield (o, sub, s), rule, (t,)
-    for rel, rule1, rule2 in ((DOMAIN, "scm-dom1", "scm-dom2"), (RANGE, "scm-rng1", "scm-rng2")):
-        if p == rel:
-            for c2 in f.values(o, SCO):
-                yield (s, rel, c2), rule1, (t, (o, SCO, c2))
-            for p1 in f.subjects_with(SPO, s):
-                yield (p1, rel, o), rule2, (t, (p1, SPO, s))
-        elif p == SCO:
-            for q in f.subjects_with(rel, s):
-                yield (q, rel, o), rule1, ((q, rel, s), t)
-        elif p == SPO:
-            for c in f.values(o, rel):
-                yield (s, rel, c), rule2, ((o, rel, c), t)
-
-
-def _class_rules(f: Facts, t: Triple) -> Iterator[Conclusion]:
-    """Conclusions of the cax-* rules with ``t`` as one of their premises."""
-    s, p, o = t
-    if p not in _CLASS:
-        return
-    if p == TYPE:
-        for c2 in f.values(o, SCO):
-            yield (s, TYPE, c2), "cax-sco", (t, (o, SCO, c2))
-        for c2 in f.values(o, EQC):
-            yield (s, TYPE, c2), "cax-eqc1", (t, (o, EQC, c2))
-        for c1 in f.subjects_with(EQC, o):
-            yield (s, TYPE, c1), "cax-eqc2", (t, (c1, EQC, o))
-    elif p == SCO:
-        for x in f.subjects_with(TYPE, s):
-            yield (x, TYPE, o), "cax-sco", ((x, TYPE, s), t)
-    elif p == EQC:
-        for x in f.subjects_with(TYPE, s):
-            yield (x, TYPE, o), "cax-eqc1", ((x, TYPE, s), t)
-        for x in f.subjects_with(TYPE, o):
-            yield (x, TYPE, s), "cax-eqc2", ((x, TYPE, o), t)
-
-
-def _property_rules(f: Facts, t: Triple) -> Iterator[Conclusion]:
-    """Conclusions of the prp-* rules (but chains) with ``t`` as one of their premises: first with ``t`` as
-    the schema axiom, then with ``t`` as the data triple."""
-    s, p, o = t
-    if p in _AXIOMS:  # one hash lookup: most triples are data, and rdflib's == is slow Python
-        if p in (DOMAIN, RANGE):
-            rule = "prp-dom" if p == DOMAIN else "prp-rng"
-            for x, y in f.pairs(s):
-                typed = x if p == DOMAIN else y
-                if not isinstance(typed, Literal):
-                    yield (typed, TYPE, o), rule, (t, (x, s, y))
-        elif p == SPO:
-            for x, y in f.pairs(s):
-                yield (x, o, y), "prp-spo1", (t, (x, s, y))
-        elif p == EQP:
-            for x, y in f.pairs(s):
-                yield (x, o, y), "prp-eqp1", (t, (x, s, y))
-            for x, y in f.pairs(o):
-                yield (x, s, y), "prp-eqp2", (t, (x, o, y))
-        elif p == INV:
-            for x, y in f.pairs(s):
-                if not isinstance(y, Literal):
-                    yield (y, o, x), "prp-inv1", (t, (x, s, y))
-            for x, y in f.pairs(o):
-                if not isinstance(y, Literal):
-                    yield (y, s, x), "prp-inv2", (t, (x, o, y))
-        elif p == TYPE and o == SYMMETRIC:
-            for x, y in f.pairs(s):
-                if not isinstance(y, Literal):
-                    yield (y, s, x), "prp-symp", (t, (x, s, y))
-        elif p == TYPE and o == TRANSITIVE:
-            for x, y in f.pairs(s):
-                for z in f.values(y, s):
-                    yield (x, s, z), "prp-trp", (t, (x, s, y), (y, s, z))
-    # t as the data triple x p y.
-    if not isinstance(s, Literal):
-        for c in f.values(p, DOMAIN):
-            yield (s, TYPE, c), "prp-dom", ((p, DOMAIN, c), t)
-    if not isinstance(o, Literal):
-        for c in f.values(p, RANGE):
-            yield (o, TYPE, c), "prp-rng", ((p, RANGE, c), t)
-    for p2 in f.values(p, SPO):
-        yield (s, p2, o), "prp-spo1", ((p, SPO, p2), t)
-    for p2 in f.values(p, EQP):
-        yield (s, p2, o), "prp-eqp1", ((p, EQP, p2), t)
-    for p1 in f.subjects_with(EQP, p):
-        yield (s, p1, o), "prp-eqp2", ((p1, EQP, p), t)
-    if not isinstance(o, Literal):
-        for p2 in f.values(p, INV):
-            yield (o, p2, s), "prp-inv1", ((p, INV, p2), t)
-        for p1 in f.subjects_with(INV, p):
-            yield (o, p1, s), "prp-inv2", ((p1, INV, p), t)
-        if (p, TYPE, SYMMETRIC) in f.all:
-            yield (o, p, s), "prp-symp", ((p, TYPE, SYMMETRIC), t)
-    if (p, TYPE, TRANSITIVE) in f.all:
-        axiom = (p, TYPE, TRANSITIVE)
-        for z in f.values(o, p):
-            yield (s, p, z), "prp-trp", (axiom, t, (o, p, z))
-        for x in f.subjects_with(p, s):
-            yield (x, p, o), "prp-trp", (axiom, (x, p, s), t)
-
-
-def _chain_rules(f: Facts, chains: Mapping[Node, tuple[Triple, list[Node]]],
-                 delta: set[Triple]) -> Iterator[Conclusion]:
-    """prp-spo2: every chain with at least one link from ``delta`` (the triples new in the last round)."""
-    for p, (axiom, links) in chains.items():
-        for i, link in enumerate(links):
-            for start in [t for t in delta if t[1] == link]:
-                # Extend the new link backwards to the chain's start and forwards to its end.
-                paths: list[tuple[Node, Node, tuple[Triple, ...]]] = [(start[0], start[2], (start,))]
-                for before in reversed(links[:i]):
-                    paths = [(w, end, ((w, before, x),) + used) for x, end, used in paths
-                             for w in f.subjects_with(before, x)]
-                for after in links[i + 1:]:
-                    paths = [(first, z, used + ((y, after, z),)) for first, y, used in paths
-                             for z in f.values(y, after)]
-                for first, end, used in paths:
-                    yield (first, p, end), "prp-spo2", (axiom, *used)
-
-
-def property_chains(facts: Facts) -> dict[Node, tuple[Triple, list[Node]]]:
-    """Each property with an ``owl:propertyChainAxiom``: the axiom triple and its list of properties."""
-    first = {s: o for s, o in facts.pairs(RDF.first)}
-    rest = {s: o for s, o in facts.pairs(RDF.rest)}
-    chains = {}
-    for p, head in sorted(facts.pairs(OWL.propertyChainAxiom)):
-        links = _members(head, first, rest)
-        if links:
-            chains[p] = ((p, OWL.propertyChainAxiom, head), links)
-    return chains
 
 
 def derive(asserted: Iterable[Triple]) -> dict[Triple, Step]:
@@ -381,16 +162,6 @@ def rdf_lists(graphs: Iterable[Graph]) -> dict[BNode, list[Node]]:
         first.update(graph.subject_objects(RDF.first))
         rest.update(graph.subject_objects(RDF.rest))
     return {head: _members(head, first, rest) for head in first if isinstance(head, BNode)}
-
-
-def _members(head: Node, first: Mapping[Node, Node], rest: Mapping[Node, Node]) -> list[Node]:
-    members: list[Node] = []
-    node, seen = head, set()
-    while node in first and node not in seen:  # a malformed (cyclic) list ends where it loops
-        seen.add(node)
-        members.append(first[node])
-        node = rest.get(node, RDF.nil)
-    return members
 
 
 def to_json(explanations: Explanations, graphs: Mapping[str, Graph], inferred_name: str, base: str) -> dict:

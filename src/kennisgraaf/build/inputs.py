@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kennisgraaf.build.validate import Report
+from kennisgraaf.build.report import Report
 
 
 class BuildError(Exception):

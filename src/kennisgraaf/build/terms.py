@@ -13,8 +13,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from kennisgraaf.build.report import CHECKS, Finding
 from kennisgraaf.build.turtlelines import find_line
-from kennisgraaf.build.validate import CHECKS, Finding
 from kennisgraaf.vocab import KG
 
 # What counts as a declaration, as in kgsh:DeclaredTerms.
