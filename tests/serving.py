@@ -10,6 +10,7 @@ from __future__ import annotations
 import json as jsonlib
 import os
 import queue
+import socket
 import subprocess
 import sys
 import threading
@@ -92,16 +93,28 @@ def start_server(settings: Settings, *args: str, env: Mapping[str, str] | None =
     raise RuntimeError("kennisgraaf serve did not start:\n" + "".join(output))
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def stop_process(process: subprocess.Popen[Any], *, timeout: float = 10) -> None:
+    """Terminate a child process and wait for it; kill it when it does not stop within ``timeout`` s."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def stop_server(server: LiveServer) -> None:
     """Terminate the server process (SIGTERM, then kill)."""
     if server.process.returncode is not None:
         return
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(timeout=10)
+    stop_process(server.process)
     if server.pump is not None:
         server.pump.join(timeout=10)
     if server.process.stdout is not None:

@@ -16,7 +16,7 @@ import requests
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
-from serving import start_server, stop_server
+from serving import start_server, stop_process, stop_server
 
 from kennisgraaf.build.newdoc import document_kinds
 from kennisgraaf.build.pipeline import rebuild_reason
@@ -206,12 +206,7 @@ class _Watch:
         raise AssertionError("no validation within the timeout:\n" + "".join(seen))
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        stop_process(self.process)
         if self.process.stdout is not None:
             self.process.stdout.close()
 

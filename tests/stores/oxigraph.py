@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
-from stores.virtuoso import free_port
+from serving import free_port, stop_process
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 
@@ -40,12 +40,7 @@ class Oxigraph:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+            stop_process(self.process)
 
 
 def start_oxigraph(directory: Path, *, timeout_s: int = 5) -> Oxigraph:

@@ -18,6 +18,7 @@ import requests
 from flask import Flask
 from rdflib.compare import isomorphic
 from requests.auth import HTTPDigestAuth
+from serving import free_port
 from stores.compare import Answer, canned_cases, case_id, is_graph_query
 from stores.conftest import (
     LOAD_ENV,
@@ -28,7 +29,7 @@ from stores.conftest import (
     STORE_TIME_LIMIT,
     run_cli,
 )
-from stores.virtuoso import Virtuoso, free_port
+from stores.virtuoso import Virtuoso
 
 from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.config import Settings

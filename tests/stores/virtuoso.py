@@ -25,13 +25,13 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from serving import free_port, stop_process
 
 VIRTUOSO = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
 ISQL = shutil.which("isql-vt") or "/usr/bin/isql-vt"
@@ -79,13 +79,6 @@ ResultSetMaxRows           = {result_rows}
 MaxQueryCostEstimationTime = {cost_estimation}
 MaxQueryExecutionTime      = {execution_time}
 """
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class VirtuosoError(RuntimeError):
@@ -167,12 +160,7 @@ class Virtuoso:
         if self.process.poll() is not None:
             return
         os.kill(self.process.pid, signal.SIGCONT)
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        stop_process(self.process, timeout=30)
 
 
 def start_virtuoso(directory: Path, *, dba_password: str = "dba-secret", execution_time: int = 10,

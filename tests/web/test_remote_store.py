@@ -19,8 +19,8 @@ import pytest
 import rdflib
 import requests
 from rdflib.compare import isomorphic
+from serving import free_port
 from stores.oxigraph import start_oxigraph
-from stores.virtuoso import free_port
 
 from kennisgraaf.config import Settings
 
