@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.cli import main
 from kennisgraaf.config import Settings
-from kennisgraaf.site.cannedresults import openapi_parameters
+from kennisgraaf.site.openapi import openapi_parameters
 from kennisgraaf.sparql.catalogue import (
     ANY,
     CatalogueError,

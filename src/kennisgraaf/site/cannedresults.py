@@ -1,4 +1,4 @@
-"""What canned-query results look like to clients: formats, evidence, simple JSON rows, HTML tables, OpenAPI.
+"""What canned-query results look like to clients: formats, evidence, simple JSON rows, HTML tables.
 
 Pure functions over the catalogue, the store's serialised results and the page index, so the
 ``queries`` blueprint stays a thin layer of routes.
@@ -9,17 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pyoxigraph as ox
 
-from kennisgraaf import __version__
 from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.site.pageindex import LABEL_PROPERTIES, PageIndex
-from kennisgraaf.sparql.catalogue import ANY, LEXICAL, MAX_LITERAL, CannedQuery, Catalogue, Parameter
+from kennisgraaf.sparql.catalogue import CannedQuery, Catalogue
 from kennisgraaf.sparql.local import open_query, rows, run_local_query
 from kennisgraaf.sparql.mediatypes import (
     CSV,
@@ -148,6 +146,15 @@ def label_in(index: PageIndex, iri: str, lang: str) -> tuple[str, str] | None:
     return None
 
 
+def label_text_in(index: PageIndex, iri: str, default: str, lang: str) -> tuple[str, str | None]:
+    """The label of ``iri`` in ``lang`` (else ``default``), and its language when it is a fallback."""
+    found = label_in(index, iri, lang)
+    if found is None:
+        return default, None
+    text, code = found
+    return text, code if code and code != lang else None
+
+
 @dataclass
 class Localised:
     """SELECT rows with a ``…Label`` column in the reader's language for every IRI column.
@@ -268,112 +275,3 @@ def _csv_value(term: Term | None) -> str:
     if isinstance(term, ox.BlankNode | ox.Triple):
         return str(term)
     return term.value
-
-
-# -- OpenAPI --------------------------------------------------------------------------------
-
-
-def parameter_schema(param: Parameter, options: list[str] | None = None) -> dict[str, object]:
-    """The JSON Schema (OpenAPI 3.1) of a parameter's value; ``options`` lists an IRI parameter's instances."""
-    extra = [ANY] if param.optional else []
-    if param.optional or param.default is not None:
-        extra.append("")  # empty means "not given": the default, or any value
-    schema: dict[str, object]
-    if param.type == "enum":
-        schema = {"type": "string", "enum": [*param.values, *extra]}
-    elif param.type == "iri":
-        schema = ({"type": "string", "enum": [*options, *extra]} if options
-                  else {"type": "string", "format": "iri-reference", "minLength": 1})
-    elif param.datatype == str(XSD.string):
-        schema = {"type": "string", "maxLength": MAX_LITERAL}
-    elif param.datatype == str(XSD.boolean):
-        schema = {"type": "string", "enum": ["true", "false", "1", "0", *extra]}
-    else:
-        any_ = ("|\\*" if param.optional else "") + ("|" if "" in extra else "")
-        schema = {"type": "string", "pattern": f"^({LEXICAL[param.datatype or ''].pattern}{any_})$"}
-    if param.default is not None:
-        schema["default"] = param.default
-    return schema
-
-
-def openapi_parameters(query: CannedQuery, options: Mapping[str, list[str]]) -> list[dict[str, object]]:
-    """The query's parameters as OpenAPI 3.1 query parameters (descriptions in nl and en)."""
-    return [{
-        "name": p.name,
-        "in": "query",
-        "required": p.default is None and not p.optional,
-        "description": f"{p.label['nl']}: {p.description['nl']} — {p.label['en']}: {p.description['en']}",
-        "schema": parameter_schema(p, options.get(p.name)),
-    } for p in query.parameters]
-
-
-ERROR = {"type": "object", "required": ["ok", "error", "status"],
-         "properties": {"ok": {"const": False}, "error": {"type": "string"}, "status": {"type": "integer"}}}
-ROWS = {
-    "type": "object", "required": ["query", "parameters", "asserted", "variables", "rows", "truncated"],
-    "properties": {
-        "query": {"type": "string"}, "asserted": {"type": "boolean"}, "truncated": {"type": "boolean"},
-        "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
-        "variables": {"type": "array", "items": {"type": "string"}},
-        "boolean": {"type": "boolean"},
-        "rows": {"type": "array", "items": {"type": "object", "properties": {"_evidence": {
-            "type": "array", "items": {"type": "object", "required": ["document", "quote", "href"], "properties": {
-                "document": {"type": "string"}, "quote": {"type": "string"}, "href": {"type": "string"}}}}}}},
-    },
-}
-CATALOGUE = {"type": "object", "required": ["queries"],
-             "properties": {"queries": {"type": "array", "items": {"type": "object", "required": ["name", "title"]}}}}
-_TEXT = {"type": "string"}
-
-
-def _responses(media_types: list[str], ok_schema: dict[str, Any]) -> dict[str, Any]:
-    other = {SPARQL_JSON: {"type": "object"}, JSON_LD: {"type": ["array", "object"]}}
-    ok = {mt: {"schema": ok_schema if mt == JSON else other.get(mt, _TEXT)} for mt in media_types}
-    # Errors come in the shape the client asks for: JSON, an HTML page, or the message as plain text.
-    error = {"content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}, HTML: {"schema": _TEXT},
-                         "text/plain": {"schema": _TEXT}}}
-    return {
-        "200": {"description": "The results / de resultaten", "content": ok},
-        "400": {"description": "A parameter that cannot be used, named in the message", **error},
-        "406": {"description": "None of the accepted media types is available", **error},
-        "503": {"description": "The store is busy; retry later", **error},
-        "504": {"description": "The query ran out of time", **error},
-    }
-
-
-def _common(formats: dict[str, str]) -> list[dict[str, Any]]:
-    return [
-        {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": list(formats)},
-         "description": "Result format; overrides Accept / resultaatformaat, gaat voor Accept"},
-        {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["nl", "en"]},
-         "description": "Language of the HTML page / taal van de HTML-pagina"},
-    ]
-
-
-def openapi_document(catalogue: Catalogue, options: dict[str, dict[str, list[str]]]) -> dict[str, Any]:
-    """The OpenAPI 3.1 document: ``/queries`` and one GET operation per canned query."""
-    paths: dict[str, Any] = {"/queries": {"get": {
-        "operationId": "catalogue", "summary": "The catalogue of canned queries / de catalogus",
-        "tags": ["catalogus"], "parameters": _common({"html": HTML, "json": JSON}),
-        "responses": _responses([HTML, JSON], {"$ref": "#/components/schemas/Catalogue"})}}}
-    for query in catalogue:
-        formats = formats_for(query.kind)
-        note = f"\n\nInferentie / inference: {query.inference['en']}" if query.inference else ""
-        asserted = {"name": "asserted", "in": "query", "required": False,
-                    "schema": {"type": "string", "enum": ["true", "false", "1", "0", ""], "default": "false"},
-                    "description": "Asserted facts only, without the OWL-RL inferences / alleen beweerde feiten"}
-        paths[f"/queries/{query.name}"] = {"get": {
-            "operationId": query.name, "summary": query.title["en"], "tags": list(query.tags),
-            "description": f"{query.title['nl']}\n\n{query.description['nl']}\n\n{query.description['en']}{note}",
-            "parameters": [*openapi_parameters(query, options.get(query.name, {})), asserted, *_common(formats)],
-            "responses": _responses(list(formats.values()), {"$ref": "#/components/schemas/Rows"}),
-        }}
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "kennisgraaf: canned queries / vaste vragen", "version": __version__,
-                 "description": "Named, parameterised questions over the kennisgraaf knowledge graph of the Dutch "
-                                "sociaal domein. Parameters are bound as RDF terms. See /queries.",
-                 "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"}},
-        "paths": paths,
-        "components": {"schemas": {"Error": ERROR, "Rows": ROWS, "Catalogue": CATALOGUE}},
-    }

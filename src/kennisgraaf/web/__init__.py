@@ -20,6 +20,7 @@ from kennisgraaf.vocab import UriStrategy
 from kennisgraaf.web import cache, errors, i18n
 from kennisgraaf.web.dumps import bp as dumps_bp
 from kennisgraaf.web.fairness import FairShare, FairStore
+from kennisgraaf.web.listings import bp as listings_bp
 from kennisgraaf.web.queries import bp as queries_bp
 from kennisgraaf.web.resources import bp as resources_bp
 from kennisgraaf.web.sparql import bp as sparql_bp
@@ -58,6 +59,7 @@ def create_app(
     i18n.init_app(app)
     app.register_blueprint(queries_bp)
     app.register_blueprint(resources_bp)
+    app.register_blueprint(listings_bp)
     app.register_blueprint(dumps_bp)
     app.register_blueprint(sparql_bp)
     app.register_blueprint(why_bp)

@@ -22,11 +22,11 @@ from kennisgraaf.site.cannedresults import (
     csv_text,
     evidence_for,
     formats_for,
-    label_in,
+    label_text_in,
     localise,
-    openapi_document,
     simple_rows,
 )
+from kennisgraaf.site.openapi import openapi_document
 from kennisgraaf.site.pageindex import IndexCache, PageIndex, PageQueries
 from kennisgraaf.sparql.catalogue import BoundQuery, CannedQuery, Catalogue, ParameterError, UnknownQuery
 from kennisgraaf.sparql.mediatypes import CSV, HTML, JSON, N_TRIPLES, SPARQL_JSON, NotAcceptable, negotiate
@@ -104,24 +104,15 @@ def choices(query: CannedQuery, lang: str) -> dict[str, list[tuple[str, str, str
     index, base, found = _index(), _ctx().uris.base, {}
     for param in query.parameters:
         if param.type == "enum":
-            items = [(word, *_text(index, target if ":" in target.split("/")[0] else base + target, word, lang))
+            items = [(word, *label_text_in(index, target if ":" in target.split("/")[0] else base + target, word, lang))
                      for word, target in param.values.items()] if not param.datatype else [
                 (word, word, None) for word in param.values]
             found[param.name] = items
     for name, items in options(query).items():
-        labelled = [(value, *_text(index, value if ":" in value.split("/")[0] else base + value, label, lang))
+        labelled = [(value, *label_text_in(index, value if ":" in value.split("/")[0] else base + value, label, lang))
                     for value, label in items]
         found[name] = sorted(labelled, key=lambda item: (item[1].lower(), item[0]))
     return found
-
-
-def _text(index: PageIndex, iri: str, default: str, lang: str) -> tuple[str, str | None]:
-    """The label of ``iri`` in ``lang`` (else ``default``), and its language when it is a fallback."""
-    found = label_in(index, iri, lang)
-    if found is None:
-        return default, None
-    text, code = found
-    return text, code if code and code != lang else None
 
 
 def _args(allowed: set[str] | None = None) -> dict[str, str]:
