@@ -16,8 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from kennisgraaf import __version__
-from kennisgraaf.site.dumps import DUMP_SPECS, GZIP_MEDIA_TYPE, SPECS_BY_NAME, Dump, DumpCache, known_graphs
-from kennisgraaf.site.pageindex import IndexCache, PageQueries
+from kennisgraaf.site.dumps import DUMP_SPECS, GZIP_MEDIA_TYPE, SPECS_BY_NAME, Dump, known_graphs
 from kennisgraaf.site.void import VoidFacts, collect, describe, serialise_description
 from kennisgraaf.sparql.mediatypes import (
     BY_MEDIA_TYPE,
@@ -33,6 +32,9 @@ from kennisgraaf.sparql.mediatypes import (
 from kennisgraaf.store.base import StoreError
 from kennisgraaf.web.errors import UserError
 from kennisgraaf.web.state import context as _ctx
+from kennisgraaf.web.state import dump_cache as _dumps
+from kennisgraaf.web.state import page_index
+from kennisgraaf.web.state import page_queries as _queries
 from kennisgraaf.web.state import shared as _shared
 
 bp = Blueprint("dumps", __name__)
@@ -42,12 +44,8 @@ RDF_TYPES = [TURTLE, JSON_LD, N_TRIPLES, RDF_XML]
 
 
 
-def _dumps() -> DumpCache:
-    return _shared("dumps.cache", lambda: DumpCache(_ctx().dataset))
 
 
-def _queries() -> PageQueries:
-    return _shared("pages.queries", lambda: PageQueries(_ctx().store, _ctx().uris))
 
 
 def _built_at() -> datetime:
@@ -150,7 +148,7 @@ def graph_store() -> Response:
 
 def _void_facts() -> VoidFacts:
     def build() -> VoidFacts:
-        index = _shared("pages.index", lambda: IndexCache(_queries())).get()
+        index = page_index()
         return collect(_queries(), index.documents(), _ctx().dataset.meta["triples"])
 
     return _shared("void.facts", build)

@@ -11,29 +11,24 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, jsonify, redirect, render_template, request
 
 from kennisgraaf.site import listing as listings
-from kennisgraaf.site.pageindex import IndexCache, PageIndex, PageQueries, is_iri
+from kennisgraaf.site.pageindex import is_iri
 from kennisgraaf.site.pages import Labeller
 from kennisgraaf.sparql.mediatypes import HTML
 from kennisgraaf.web.errors import UserError
-from kennisgraaf.web.i18n import request_language
 from kennisgraaf.web.state import context as _ctx
-from kennisgraaf.web.state import shared as _shared
+from kennisgraaf.web.state import labeller as _labeller
+from kennisgraaf.web.state import page_index as _index
+from kennisgraaf.web.state import page_queries as _queries
 
 bp = Blueprint("listings", __name__)
 
 
 # The same shared objects as the resources blueprint (keyed in the app's shared state), so the
 # page index is built once per dataset whichever blueprint asks first.
-def _queries() -> PageQueries:
-    return _shared("pages.queries", lambda: PageQueries(_ctx().store, _ctx().uris))
 
 
-def _index() -> PageIndex:
-    return _shared("pages.index", lambda: IndexCache(_queries())).get()
 
 
-def _labeller() -> Labeller:
-    return Labeller(_index(), _ctx().uris, request_language())
 
 
 @bp.get("/doc/")

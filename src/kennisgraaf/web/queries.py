@@ -27,7 +27,6 @@ from kennisgraaf.site.cannedresults import (
     simple_rows,
 )
 from kennisgraaf.site.openapi import openapi_document
-from kennisgraaf.site.pageindex import IndexCache, PageIndex, PageQueries
 from kennisgraaf.sparql.catalogue import BoundQuery, CannedQuery, Catalogue, ParameterError, UnknownQuery
 from kennisgraaf.sparql.mediatypes import CSV, HTML, JSON, N_TRIPLES, SPARQL_JSON, NotAcceptable, negotiate
 from kennisgraaf.sparql.queryfiles import load_catalogue
@@ -36,6 +35,8 @@ from kennisgraaf.store.base import QueryResult, StoreError, solutions
 from kennisgraaf.web.errors import UserError, error_response
 from kennisgraaf.web.i18n import request_language
 from kennisgraaf.web.state import context as _ctx
+from kennisgraaf.web.state import page_index as _index
+from kennisgraaf.web.state import page_queries
 from kennisgraaf.web.state import shared as _shared
 
 # The templates live in the package's templates/ (beside web/), whatever the app's own folder is.
@@ -62,9 +63,6 @@ def _verified(name: str) -> dict[str, Any] | None:
     return outcome["queries"].get(name)
 
 
-def _index() -> PageIndex:
-    queries = _shared("pages.queries", lambda: PageQueries(_ctx().store, _ctx().uris))
-    return _shared("pages.index", lambda: IndexCache(queries)).get()
 
 
 
@@ -77,9 +75,8 @@ def _select(text: str) -> list[dict[str, str]]:
     Kept per app (the dataset does not change under it), so a canned query checks its parameters
     against the store once per distinct value, not on every call.
     """
-    queries = _shared("pages.queries", lambda: PageQueries(_ctx().store, _ctx().uris))
     try:
-        rows = queries.rows_once(text)
+        rows = page_queries().rows_once(text)
     except StoreError as exc:
         raise UserError(exc.message, exc.status, exc.headers) from None
     return [{name: term.value for name, term in row.items()} for row in rows]

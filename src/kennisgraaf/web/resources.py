@@ -13,9 +13,9 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 
 from kennisgraaf.build.canonical import serialise
 from kennisgraaf.site.diagram import panels
-from kennisgraaf.site.dumps import DumpCache, known_graphs
+from kennisgraaf.site.dumps import known_graphs
 from kennisgraaf.site.ontodoc import OntologyDoc, load_ontology_doc
-from kennisgraaf.site.pageindex import IndexCache, PageIndex, PageQueries, is_iri
+from kennisgraaf.site.pageindex import is_iri
 from kennisgraaf.site.pages import Description, Labeller, describe, description_quads, suggestions
 from kennisgraaf.site.sourceview import source_view
 from kennisgraaf.sparql.mediatypes import (
@@ -32,6 +32,10 @@ from kennisgraaf.vocab import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from kennisgraaf.web.errors import UserError, wants_html
 from kennisgraaf.web.i18n import request_language
 from kennisgraaf.web.state import context as _ctx
+from kennisgraaf.web.state import dump_cache as _dumps
+from kennisgraaf.web.state import labeller as _labeller
+from kennisgraaf.web.state import page_index as _index
+from kennisgraaf.web.state import page_queries as _queries
 from kennisgraaf.web.state import shared as _shared
 
 bp = Blueprint("resources", __name__)
@@ -43,22 +47,14 @@ bp = Blueprint("resources", __name__)
 
 
 
-def _queries() -> PageQueries:
-    return _shared("pages.queries", lambda: PageQueries(_ctx().store, _ctx().uris))
-
-
-def _index() -> PageIndex:
-    return _shared("pages.index", lambda: IndexCache(_queries())).get()
-
-
-def _dumps() -> DumpCache:
-    return _shared("dumps.cache", lambda: DumpCache(_ctx().dataset))
 
 
 
 
-def _labeller() -> Labeller:
-    return Labeller(_index(), _ctx().uris, request_language())
+
+
+
+
 
 
 

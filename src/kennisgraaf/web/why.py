@@ -8,21 +8,17 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from kennisgraaf.site.pageindex import IndexCache, PageIndex, PageQueries
 from kennisgraaf.site.pages import Labeller
 from kennisgraaf.site.why import Explainer, NotExplained, parse_triple
 from kennisgraaf.sparql.mediatypes import HTML, JSON, NotAcceptable, negotiate
 from kennisgraaf.web.errors import UserError
 from kennisgraaf.web.i18n import request_language
 from kennisgraaf.web.state import context as _ctx
-from kennisgraaf.web.state import shared as _shared
+from kennisgraaf.web.state import page_index as _index
 
 bp = Blueprint("why", __name__)
 
 
-def _index() -> PageIndex:
-    queries = _shared("pages.queries", lambda: PageQueries(_ctx().store, _ctx().uris))
-    return _shared("pages.index", lambda: IndexCache(queries)).get()
 
 
 @bp.get("/why")
