@@ -11,6 +11,12 @@ round keeps the comparison fair on a shared machine whose load drifts. Usage::
 
 Dead workers' CPU is lost to the count (their fork server does not wait for them), so a server
 that forks and kills workers is, if anything, shown cheaper than it is.
+
+``--only`` also takes the suite's SPARQL classes (``join``, ``group-by``, ``text``, ``path``,
+``construct``, …, with ``--document SLUG`` for the document they name); ``--first`` makes every
+request a text the server has not seen (the suite's first execution: a comment of its own), so
+the answer cache misses; ``--serve-args`` passes options to ``serve`` (``--root DIR --cache-dir C``
+for a generated graph).
 """
 
 from __future__ import annotations
@@ -26,9 +32,13 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import suite  # noqa: E402
+
 REQUESTS = {
-    "ask": "/sparql?query=" + quote("ASK {}") + "&format=json",
-    "lookup": "/sparql?query=" + quote("SELECT ?t WHERE { <id/provincie/drenthe> ?p ?t } LIMIT 5") + "&format=json",
+    # The query last: --first appends its comment to the URL.
+    "ask": "/sparql?format=json&query=" + quote("ASK {}"),
+    "lookup": "/sparql?format=json&query=" + quote("SELECT ?t WHERE { <id/provincie/drenthe> ?p ?t } LIMIT 5"),
     "canned": "/queries/taken-provincie?format=json",
     "page": "/doc/provincie/drenthe",
     "home": "/",
@@ -36,12 +46,24 @@ REQUESTS = {
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def start(src: str, extra: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+def requests(document: str) -> dict[str, str]:
+    """Paths by name: the ones above and the suite's SPARQL classes (on ``document``)."""
+    target = suite.Target(document)
+    found = dict(REQUESTS)
+    for request in suite.BASE_REQUESTS:
+        if request.kind == "sparql" and request.name not in found:
+            accept = "json" if request.accept == suite.JSON else "ttl"
+            found[request.name] = "/sparql?format=" + accept + "&query=" + quote(target.sparql(request))
+    return found
+
+
+def start(src: str, extra: dict[str, str] | None = None, serve_args: list[str] | None = None,
+          ) -> tuple[subprocess.Popen, str]:
     # One benchmark client stands for many: the per-client caps (web/fairness.py) would answer 429.
     env = {**os.environ, "PYTHONPATH": str(Path(src).resolve()), "KENNISGRAAF_CLIENT_IN_FLIGHT": "64",
            "KENNISGRAAF_CLIENT_SECONDS_PER_MINUTE": "100000", **(extra or {})}
-    proc = subprocess.Popen([sys.executable, "-m", "kennisgraaf", "serve", "-p", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, env=env)  # no access log
+    proc = subprocess.Popen([sys.executable, "-m", "kennisgraaf", *(serve_args or []), "serve", "-p", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)  # no access log
     assert proc.stdout is not None
     line = proc.stdout.readline()
     return proc, line.split("serving on ", 1)[1].strip().rstrip("/")
@@ -72,13 +94,15 @@ def tree(root: int) -> dict[int, float]:
     return {pid: cpu[pid] for pid in found if pid in cpu}
 
 
-def sequential(base: str, path: str, repeat: int) -> float:
+def sequential(base: str, path: str, repeat: int, first: bool = False) -> float:
     parts = urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port)
     times = []
-    for _ in range(repeat):
+    run_id = os.urandom(4).hex()
+    for number in range(repeat):
+        fresh = path + suite.fresh_suffix(run_id, number) if first else path
         started = time.perf_counter()
-        conn.request("GET", path)
+        conn.request("GET", fresh)
         response = conn.getresponse()
         response.read()
         times.append(time.perf_counter() - started)
@@ -87,10 +111,12 @@ def sequential(base: str, path: str, repeat: int) -> float:
     return statistics.median(times) * 1000
 
 
-def throughput(proc: subprocess.Popen, base: str, path: str, clients: int, seconds: int) -> tuple[float, float, int]:
+def throughput(proc: subprocess.Popen, base: str, path: str, clients: int, seconds: int,
+               first: bool = False) -> tuple[float, float, int]:
     before = tree(proc.pid)
-    out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", base + path], capture_output=True,
-                         text=True, check=True).stdout
+    with suite.wrk_script(first) as script:
+        out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", *script, base + path],
+                             capture_output=True, text=True, check=True).stdout
     after = tree(proc.pid)
     total = int(re.search(r"(\d+) requests in", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -110,23 +136,27 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=int, default=4)
     parser.add_argument("--only", nargs="*", default=list(REQUESTS))
+    parser.add_argument("--first", action="store_true", help="every request a new query text (answer cache misses)")
+    parser.add_argument("--document", default="drenthe-2010-pns", help="slug of the document for join/construct")
+    parser.add_argument("--serve-args", default="", help="options before serve, e.g. '--root DIR --cache-dir C'")
     parser.add_argument("--env", nargs="*", default=[], help="NAME=VALUE for every server, e.g. KENNISGRAAF_CACHE_MB=0 "
                         "to measure first requests (misses)")
     args = parser.parse_args()
+    paths = requests(args.document)
     servers = {}
     for spec in args.trees:
         label, src = spec.split("=", 1)
-        servers[label] = start(src, dict(item.split("=", 1) for item in args.env))
+        servers[label] = start(src, dict(item.split("=", 1) for item in args.env), args.serve_args.split())
     try:
         for _, base in servers.values():
             for name in args.only:
-                sequential(base, REQUESTS[name], 5)  # warm: index, workers
+                sequential(base, paths[name], 5, args.first)  # warm: index, workers
         print("round request server p50_ms req_s cpu_ms_per_req forks")
         for round_ in range(args.rounds):
             for name in args.only:
                 for label, (proc, base) in servers.items():
-                    p50 = sequential(base, REQUESTS[name], args.repeat)
-                    rate, cpu, forks = throughput(proc, base, REQUESTS[name], args.clients, args.seconds)
+                    p50 = sequential(base, paths[name], args.repeat, args.first)
+                    rate, cpu, forks = throughput(proc, base, paths[name], args.clients, args.seconds, args.first)
                     print(f"{round_} {name} {label} {p50:.2f} {rate:.0f} {cpu:.2f} {forks}", flush=True)
     finally:
         for proc, _ in servers.values():

@@ -8,7 +8,11 @@ vocabulary, see ``generate.py``), on this machine and over loopback only:
   until the first answer, and peak memory of all its processes (server and query workers);
 - per request class, on every server that can answer it: sequential latency (p50, p95) with one
   keep-alive client, and throughput with 8 concurrent clients (wrk, or a bounded Python client
-  when wrk is missing); ratios against the peers of the same run.
+  when wrk is missing); ratios against the peers of the same run;
+- every SPARQL class twice: repeated (the same text every time, which kennisgraaf's answer cache
+  serves after the first) and at *first execution* (every request a text no server has seen: the
+  same query with a comment holding a run id and a counter, which costs an engine nothing, yet
+  makes the text, hence kennisgraaf's cache key, new each time).
 
 Peers: the Oxigraph server (``oxigraph serve``, loaded with ``kennisgraaf load``), rdflib-endpoint
 (over the build's graphs.nq) and the floor (``floor.py``: a Flask app with a fixed body, under
@@ -28,6 +32,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -40,7 +45,7 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,14 +76,31 @@ class RequestClass:
     text: str  # query (with {doc}, {graph} placeholders) or path
     accept: str
     engine_bound: bool = False
+    first: bool = False  # every request a text no server has seen (see fresh_suffix)
+    light: bool = False  # issue 11's light ad-hoc queries (ASK, point lookup, join)
 
 
-REQUESTS: tuple[RequestClass, ...] = (
-    RequestClass("ask", "ASK {}", "sparql", "ASK {}", JSON),
+def first_execution(request: RequestClass) -> RequestClass:
+    """The same query at first execution: each request's text is new (its own comment)."""
+    return replace(request, name=request.name + "-first", title=request.title + ", first execution", first=True)
+
+
+def fresh_suffix(run_id: str, number: int) -> str:
+    """URL-encoded text to append to a URL whose last parameter is the query: a comment line.
+
+    A comment changes the text (kennisgraaf's answer cache keys on it) and nothing an engine does:
+    every server parses it away with the rest of the query.
+    """
+    return urllib.parse.quote(f"\n# first execution {run_id}-{number}", safe="")
+
+
+BASE_REQUESTS: tuple[RequestClass, ...] = (
+    RequestClass("ask", "ASK {}", "sparql", "ASK {}", JSON, light=True),
     RequestClass("lookup", "point lookup (one subject)", "sparql",
-                 "SELECT ?p ?o WHERE { <{BASE}id/provincie/drenthe> ?p ?o }", JSON),
+                 "SELECT ?p ?o WHERE { <{BASE}id/provincie/drenthe> ?p ?o }", JSON, light=True),
     RequestClass("join", "join (claims of one document)", "sparql",
-                 "SELECT ?claim ?type ?quote WHERE { ?claim kg:statedIn <{doc}> ; a ?type ; kg:quote ?quote }", JSON),
+                 "SELECT ?claim ?type ?quote WHERE { ?claim kg:statedIn <{doc}> ; a ?type ; kg:quote ?quote }", JSON,
+                 light=True),
     RequestClass("group-by", "GROUP BY (instances per class)", "sparql",
                  "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n)", JSON,
                  engine_bound=True),
@@ -98,6 +120,10 @@ REQUESTS: tuple[RequestClass, ...] = (
     RequestClass("document", "document page /doc/document/…", "path", "/doc/document/{slug}", HTML),
     RequestClass("dump", "dump /dumps/kennisgraaf.nq.gz", "path", "/dumps/kennisgraaf.nq.gz", "*/*"),
 )
+#: What is measured, in this order: each SPARQL class repeated, then at first execution.
+REQUESTS: tuple[RequestClass, ...] = tuple(
+    variant for request in BASE_REQUESTS
+    for variant in ((request, first_execution(request)) if request.kind == "sparql" else (request,)))
 FLOOR_REQUEST = RequestClass("fixed", "fixed body (floor)", "path", "/", JSON)
 
 
@@ -132,6 +158,7 @@ class Figures:
     errors: int = 0
     bytes: int = 0
     cpu_ms: float | None = None  # CPU of all the server's processes per request in the throughput run
+    cache_hits: int = 0  # sequential answers that said X-Cache: hit (kennisgraaf's answer cache)
     note: str = ""
 
 
@@ -402,48 +429,58 @@ class Client:
         self.target = parsed.path + ("?" + parsed.query if parsed.query else "")
         self.connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
 
-    def get(self, headers: dict[str, str]) -> tuple[int, bytes]:
+    def get(self, headers: dict[str, str], suffix: str = "") -> tuple[int, bytes, bool]:
+        """(status, body, whether the answer came from kennisgraaf's answer cache); ``suffix`` ends the URL."""
         try:
-            self.connection.request("GET", self.target, headers=headers)
+            self.connection.request("GET", self.target + suffix, headers=headers)
             response = self.connection.getresponse()
-            return response.status, response.read()
+            return response.status, response.read(), response.getheader("X-Cache") == "hit"
         except (OSError, http.client.HTTPException):
             self.connection.close()
             self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-            return 599, b""
+            return 599, b"", False
 
     def close(self) -> None:
         self.connection.close()
 
 
-def sequential(url: str, accept: str, budget: Budget) -> Figures:
+def sequential(url: str, accept: str, budget: Budget, first: bool = False) -> Figures:
     """p50/p95 over up to ``budget.sequential`` requests on one keep-alive connection.
 
     Warm-up requests first (fewer when they are slow: a dump is exported on its first request),
-    then the timed ones, at least 3, stopping after ``budget.sequential_seconds``.
+    then the timed ones, at least 3, stopping after ``budget.sequential_seconds``. With ``first``
+    every request (warm-ups too) carries a text of its own (:func:`fresh_suffix`).
     """
     headers = {"Accept": accept, "Accept-Encoding": "identity"}
+    run_id = secrets.token_hex(4)
+    numbers = iter(range(1 << 62))
+
+    def suffix() -> str:
+        return fresh_suffix(run_id, next(numbers)) if first else ""
+
     times: list[float] = []
-    errors = size = 0
+    errors = size = hits = 0
     client = Client(url, budget.request_timeout)
     try:
         started = time.monotonic()
         for _ in range(budget.warmup):
-            client.get(headers)
+            client.get(headers, suffix())
             if time.monotonic() - started > budget.sequential_seconds:
                 break
         started = time.monotonic()
         for _ in range(budget.sequential):
+            path = suffix()
             begin = time.perf_counter()
-            status, body = client.get(headers)
+            status, body, hit = client.get(headers, path)
             times.append(time.perf_counter() - begin)
             errors += status != 200
+            hits += hit
             size = len(body)
             if time.monotonic() - started > budget.sequential_seconds and len(times) >= 3:
                 break
     finally:
         client.close()
-    figures = Figures(requests=len(times), errors=errors, bytes=size)
+    figures = Figures(requests=len(times), errors=errors, bytes=size, cache_hits=hits)
     if times:
         times.sort()
         figures.p50_ms = round(statistics.median(times) * 1000, 3)
@@ -451,13 +488,42 @@ def sequential(url: str, accept: str, budget: Budget) -> Figures:
     return figures
 
 
-def throughput_wrk(url: str, accept: str, budget: Budget) -> tuple[float, int, int]:
+# wrk's Lua hook for first execution: every request's URL ends in a comment of its own
+# (fresh_suffix: "\n# first execution RUN-THREAD-N", URL-encoded), counted per wrk thread.
+WRK_FRESH = """
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+local count = 0
+function request()
+  count = count + 1
+  return wrk.format(nil, wrk.path .. "%0A%23%20first%20execution%20RUN-" .. thread_number .. "-" .. count)
+end
+"""
+
+
+@contextmanager
+def wrk_script(first: bool) -> Iterator[list[str]]:
+    """wrk's ``-s SCRIPT`` arguments for first execution (a fresh run id each time), else none."""
+    if not first:
+        yield []
+        return
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="fresh-") as script:
+        script.write(WRK_FRESH.replace("RUN", secrets.token_hex(4)))
+        script.flush()
+        yield ["-s", script.name]
+
+
+def throughput_wrk(url: str, accept: str, budget: Budget, first: bool = False) -> tuple[float, int, int]:
     """(requests per second, completed requests, non-2xx/errors) with wrk."""
     seconds = max(1, round(budget.throughput_seconds))
-    result = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(budget.clients), "-d", f"{seconds}s", "--timeout",
-         f"{int(budget.request_timeout)}s", "-H", f"Accept: {accept}", "-H", "Accept-Encoding: identity", url],
-        capture_output=True, text=True, timeout=seconds + budget.request_timeout + 30)
+    with wrk_script(first) as script:
+        result = subprocess.run(
+            ["wrk", "-t", "2", "-c", str(budget.clients), "-d", f"{seconds}s", "--timeout",
+             f"{int(budget.request_timeout)}s", "-H", f"Accept: {accept}", "-H", "Accept-Encoding: identity", *script,
+             url], capture_output=True, text=True, timeout=seconds + budget.request_timeout + 30)
     text = result.stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
     done = re.search(r"(\d+) requests in", text)
@@ -471,19 +537,21 @@ def throughput_wrk(url: str, accept: str, budget: Budget) -> tuple[float, int, i
     return float(rps.group(1)), int(done.group(1)), errors
 
 
-def throughput_python(url: str, accept: str, budget: Budget) -> tuple[float, int, int]:
+def throughput_python(url: str, accept: str, budget: Budget, first: bool = False) -> tuple[float, int, int]:
     """The fallback: ``budget.clients`` threads with keep-alive connections for a bounded time."""
     parsed = urllib.parse.urlsplit(url)
     target = parsed.path + ("?" + parsed.query if parsed.query else "")
     stop_at = time.monotonic() + budget.throughput_seconds
     done = [0] * budget.clients
     bad = [0] * budget.clients
+    run_id = secrets.token_hex(4)
 
     def client(index: int) -> None:
         connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=budget.request_timeout)
         while time.monotonic() < stop_at:
+            path = target + (fresh_suffix(run_id, index * (1 << 40) + done[index]) if first else "")
             try:
-                connection.request("GET", target, headers={"Accept": accept, "Accept-Encoding": "identity"})
+                connection.request("GET", path, headers={"Accept": accept, "Accept-Encoding": "identity"})
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:
@@ -558,8 +626,8 @@ class CpuTracker:
         return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def measure(url: str, accept: str, budget: Budget, server_pid: int | None = None) -> Figures:
-    figures = sequential(url, accept, budget)
+def measure(url: str, accept: str, budget: Budget, server_pid: int | None = None, first: bool = False) -> Figures:
+    figures = sequential(url, accept, budget, first)
     if figures.p50_ms is None:
         figures.note = "no answer"
         return figures
@@ -571,11 +639,11 @@ def measure(url: str, accept: str, budget: Budget, server_pid: int | None = None
     runner = throughput_wrk if shutil.which("wrk") and budget.throughput_seconds >= 1 else throughput_python
     if server_pid:
         with CpuTracker(server_pid) as cpu:
-            rps, done, errors = runner(url, accept, budget)
+            rps, done, errors = runner(url, accept, budget, first)
         if done:
             figures.cpu_ms = round(cpu.seconds / done * 1000, 3)
     else:
-        rps, done, errors = runner(url, accept, budget)
+        rps, done, errors = runner(url, accept, budget, first)
     figures.rps = round(rps, 1)
     figures.errors += errors
     if errors:
@@ -711,10 +779,10 @@ class Suite:
         url = peer.url(FLOOR_REQUEST if floor else request)
         if url is None:
             return
-        figures = measure(url, request.accept, self.budget, peer.process.pid)
+        figures = measure(url, request.accept, self.budget, peer.process.pid, request.first and not floor)
         # A floor is measured once per row too (its fixed body), next to the others.
         peer.run.results[request.name] = figures
-        self.say(f"  {peer.name:<16} {request.name:<10} p50 {fmt_ms(figures.p50_ms):>9} "
+        self.say(f"  {peer.name:<16} {request.name:<15} p50 {fmt_ms(figures.p50_ms):>9} "
                  f"p95 {fmt_ms(figures.p95_ms):>9} {fmt_rps(figures.rps):>9} req/s "
                  f"CPU {fmt_ms(figures.cpu_ms):>9}/req{'  ' + figures.note if figures.note else ''}")
         if figures.p50_ms is not None and figures.p50_ms * self.budget.clients > 200:
@@ -931,6 +999,7 @@ def tables(result: dict[str, Any], runs: list[SizeRun]) -> str:
                 lines.append(f"| {request.title} | " + " | ".join(fmt_ms(cpu[name]) for name in (*PEERS, *FLOORS))
                              + f" | {ratio(cpu['kennisgraaf'], cpu['floor-waitress'])} | "
                                f"{ratio(cpu['kennisgraaf'], cpu['oxigraph'])} |")
+        lines += first_execution_targets(run, floors)
         notes = [f"{server} {name}: {figures.note}" for server, srun in run.servers.items()
                  for name, figures in srun.results.items() if figures.note]
         if notes:
@@ -954,6 +1023,38 @@ def tables(result: dict[str, Any], runs: list[SizeRun]) -> str:
         lines.append(f"- {run.size}: " + "; ".join(re.sub(r"\s+", " ", step) for step in run.build_steps
                                                    if "cached in" not in step))
     return "\n".join(lines) + "\n"
+
+
+def first_execution_targets(run: SizeRun, floors: dict[str, Figures]) -> list[str]:
+    """Issue 11's targets for ad-hoc queries at first execution, from the rows measured at first execution."""
+    rows = []
+    for request in REQUESTS:
+        if not request.first:
+            continue
+        ours = figures_of(run, "kennisgraaf", request.name)
+        if ours.p50_ms is None:
+            continue
+        floor = figures_of(run, "floor-waitress", request.name, floors["floor-waitress"])
+        oxi = figures_of(run, "oxigraph", request.name)
+        rdf = figures_of(run, "rdflib-endpoint", request.name)
+        if request.light:
+            over = None if floor.p50_ms is None else ours.p50_ms - floor.p50_ms
+            met = over is not None and over <= 0.3 and floor.rps is not None and (ours.rps or 0) >= 0.5 * floor.rps
+            rows.append(f"| {request.title} | p50 ≤ floor + 0.3 ms, req/s ≥ 0.5× floor | "
+                        f"floor {'—' if over is None else f'{over:+.2f} ms'}, {ratio(ours.rps, floor.rps)} floor's "
+                        f"req/s | {'yes' if met else 'no'} |")
+        else:
+            speedup = None if rdf.p50_ms is None else rdf.p50_ms / ours.p50_ms
+            met = oxi.p50_ms is not None and ours.p50_ms <= oxi.p50_ms and (speedup is None or speedup >= 15)
+            rows.append(f"| {request.title} | p50 ≤ Oxigraph's; ≥ 15× faster than rdflib-endpoint | "
+                        f"{ratio(ours.p50_ms, oxi.p50_ms)} Oxigraph's p50, "
+                        f"{'—' if speedup is None else f'{speedup:.0f}×'} faster than rdflib-endpoint | "
+                        f"{'yes' if met else 'no'} |")
+    if not rows:
+        return []
+    return ["", "Ad-hoc queries at first execution against issue 11's targets (p50 and req/s of the row above; "
+            "the floor: waitress, measured in the same row):", "",
+            "| request | target | measured | met |", "|---|---|---|---|", *rows]
 
 
 def seconds(value: float | None) -> str:
