@@ -94,11 +94,14 @@ def test_a_setting_added_to_the_table_becomes_a_flag_with_its_help_env_and_defau
 
 def test_serve_gets_its_flags_and_the_global_ones_before_or_after_the_command(monkeypatch, tmp_path: Path):
     from kennisgraaf import web
+    from kennisgraaf.cli import serving
+    from kennisgraaf.store import backend
     from kennisgraaf.web import server
 
     served = []
-    monkeypatch.setattr(cli, "_built", lambda ctx: None)
-    monkeypatch.setattr(web, "create_app", lambda settings, dataset: _NoStoreApp())
+    monkeypatch.setattr(serving, "built", lambda ctx: None)
+    monkeypatch.setattr(backend, "open_store", lambda settings, dataset: None)
+    monkeypatch.setattr(web, "create_app", lambda settings, dataset, store: object())
     monkeypatch.setattr(server, "run", lambda app, settings, echo, on_stop: served.append(settings))
     monkeypatch.setenv("KENNISGRAAF_PORT", "9100")
     monkeypatch.setenv("KENNISGRAAF_WORKERS", "3")
@@ -114,18 +117,12 @@ def test_serve_gets_its_flags_and_the_global_ones_before_or_after_the_command(mo
     assert settings.threads == DEFAULTS.threads
 
 
-class _NoStoreApp:
-    class _Context:
-        store = None
-
-    extensions = {"kennisgraaf": _Context()}
-
-
 def test_load_takes_the_store_update_setting_as_into(monkeypatch):
+    from kennisgraaf.cli import serving
     from kennisgraaf.store import loader
 
     loaded = []
-    monkeypatch.setattr(cli, "_built", lambda ctx: "dataset")
+    monkeypatch.setattr(serving, "built", lambda ctx: "dataset")
     monkeypatch.setattr(loader, "load_into",
                         lambda url, dataset, **options: loaded.append(url) or loader.LoadReport(url))
     result = CliRunner().invoke(cli.main, ["load", "--into", "http://127.0.0.1:7878/store"])

@@ -6,8 +6,10 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kennisgraaf.build.report import Report
+if TYPE_CHECKING:  # the report module loads rdflib; opening a warm cache needs BuildError, not it
+    from kennisgraaf.build.report import Report
 
 
 class BuildError(Exception):

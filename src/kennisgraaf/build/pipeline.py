@@ -24,6 +24,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kennisgraaf import __version__
+from kennisgraaf.build.cachekey import input_hash
 from kennisgraaf.build.canonical import blank_node_labels, graph_quads, serialise, sorted_quads
 from kennisgraaf.build.checkrun import Answer, run_checks
 from kennisgraaf.build.dataset import (
@@ -57,8 +58,6 @@ from kennisgraaf.vocab import (
 # The build stops at its first failing step; validate goes on and reports everything.
 EVERY_FINDING = "(`kennisgraaf validate` reports every finding in one run, with file:line)"
 
-CACHE_FORMAT = "3"  # 2: explanations.json beside graphs.nq; 3: sources.json and shapes.nt for the pages
-
 
 @dataclass
 class Progress:
@@ -69,15 +68,6 @@ class Progress:
 
     def step(self, text: str) -> None:
         self.report(f"[{time.perf_counter() - self._start:6.2f}s] {text}")
-
-
-def input_hash(inputs: Inputs, base: str) -> str:
-    """Hash every input file (name and bytes), the base IRI and the code version."""
-    digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{base}".encode())
-    for path in inputs.all_files():
-        digest.update(str(path.relative_to(inputs.root)).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 def load_or_build(settings: Settings, *, progress: Progress | None = None, force: bool = False) -> BuiltDataset:

@@ -41,8 +41,12 @@ class EmbeddedStore(GuardedStore):
         """Quads the workers hold from the dataset file (None before they start), for /health."""
         return self.pool.loaded_quads
 
+    def start(self) -> None:
+        """Start loading the store in the query workers' fork server, in the background."""
+        self.pool.start()
+
     def warm_up(self) -> None:
-        """Start the warm workers before the first query arrives."""
+        """Start the warm workers before the first query arrives (raises WorkerFailed if the store cannot load)."""
         self.pool.warm_up()
 
     def execute(self, plan: QueryPlan, bindings: dict[str, Binding], timeout: float) -> QueryResult:

@@ -121,6 +121,8 @@ class WorkerPool:
         self._live: dict[int, Worker] = {}
         self._holder: list[ForkServer | None] = [None]  # shared with the finalizer
         self._finalizer = weakref.finalize(self, _shut_down, self._live, self._holder)
+        self._starter: threading.Thread | None = None  # start(): the fork server starting in the background
+        self._start_failure: WorkerFailed | None = None
 
     @property
     def loaded_quads(self) -> int | None:
@@ -132,8 +134,25 @@ class WorkerPool:
         """Whether the workers have no network (None before the first worker starts)."""
         return self._server.isolated if self._server is not None else None
 
+    def start(self) -> None:
+        """Start the fork server in the background: it loads the store while the caller goes on
+        (``serve`` builds the app meanwhile); :meth:`warm_up` waits for it and raises its failure."""
+        self._starter = threading.Thread(target=self._start_server, daemon=True)
+        self._starter.start()
+
+    def _start_server(self) -> None:
+        try:
+            self._fork_server()
+        except WorkerFailed as exc:
+            self._start_failure = exc
+
     def warm_up(self, timeout: float = 60.0) -> None:
         """Start the fork server and the warm workers now (otherwise the first query does)."""
+        if self._starter is not None:
+            self._starter.join()
+            failure, self._start_failure = self._start_failure, None
+            if failure is not None:
+                raise failure
         self._fork_server()
         deadline = time.monotonic() + timeout
         with self._cond:

@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import Flask
 
+from kennisgraaf.build.cached import dataset_for
 from kennisgraaf.build.dataset import BuiltDataset
-from kennisgraaf.build.pipeline import load_or_build
 from kennisgraaf.config import Settings, load_settings
 from kennisgraaf.store.backend import open_store
 from kennisgraaf.store.base import Store
@@ -43,7 +43,7 @@ def create_app(
 ) -> Flask:
     """Build the Flask app for ``settings`` (default: loaded from file and environment)."""
     settings = settings or load_settings()
-    dataset = dataset or load_or_build(settings)
+    dataset = dataset or dataset_for(settings)
     store = FairStore(store or open_store(settings, dataset),
                       FairShare(settings.client_in_flight, settings.client_seconds_per_minute))
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
