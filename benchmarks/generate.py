@@ -35,7 +35,7 @@ QUADS_PER_DOCUMENT = 656
 FIXED_QUADS = 3719
 # data/bronnen file names must match ^[0-9]{3}_[0-9a-f]{16}\.txt$; the real ones use 000-004.
 FIRST_SOURCE = 100
-MAX_SOURCES = 900
+MAX_SOURCES = 900  # distinct NNN prefixes 100-999; past that the prefixes repeat with other digests
 
 PREFIXES = """@base <https://w3id.org/kennisgraaf/> .
 @prefix kg:      <https://w3id.org/kennisgraaf/def#> .
@@ -200,6 +200,43 @@ def make_world(rng: random.Random, documents: int) -> tuple[World, list[Node]]:
 
 
 @dataclass
+class Pairing:
+    """Which documents share a source text: a letter and the call enclosed with it.
+
+    ``shapes#SharedSourceIsAttachment`` lets two documents share a source text only when one is
+    an attachment of the other, so a text holds one document, or a letter and its call (the
+    letter ``kg:hasAttachment`` the call, the call ``kg:attachmentOf`` the letter, both stated, as
+    the MOgroep's letter and oproep in file 000). Each call (every fourth document) is enclosed
+    with the letter three numbers before it; every other document has a text of its own.
+    """
+
+    host: dict[int, int]  # call → the letter it is enclosed with
+    attachment: dict[int, int]  # letter → its enclosed call
+    source: list[int]  # document → index of its source text
+    sender: dict[int, tuple[str, str]] = field(default_factory=dict)  # filled while generating
+
+    @classmethod
+    def plan(cls, documents: int) -> Pairing:
+        host = {number: number - 3 for number in range(documents) if KINDS[number % len(KINDS)] == "Call"}
+        source: list[int] = []
+        texts = 0
+        for number in range(documents):
+            if number in host:
+                source.append(source[host[number]])
+            else:
+                source.append(texts)
+                texts += 1
+        return cls(host, {letter: call for call, letter in host.items()}, source)
+
+
+def source_file_name(seed: int, number: int) -> str:
+    """``NNN_<16 hex>.txt`` as the shapes demand; NNN cycles through 100-999 (the real texts use
+    000-004), the digest of seed and number keeps the names distinct past 900 texts."""
+    prefix = FIRST_SOURCE + (number - FIRST_SOURCE) % MAX_SOURCES
+    return f"{prefix:03d}_{hashlib.sha256(f'{seed}-{number}'.encode()).hexdigest()[:16]}.txt"
+
+
+@dataclass
 class Document:
     """One synthetic document: its Turtle and its passage of source text."""
 
@@ -208,14 +245,22 @@ class Document:
     text: str
 
 
-def make_document(rng: random.Random, world: World, number: int, source: str) -> Document:
+def document_iri(number: int) -> str:
+    return f"<id/document/gen-{number:05d}>"
+
+
+def make_document(rng: random.Random, world: World, number: int, source: str, pairing: Pairing) -> Document:
     slug = f"gen-{number:05d}"
-    doc = f"<id/document/{slug}>"
+    doc = document_iri(number)
     year = 2010 + number % 8
     month, day = rng.randrange(12), rng.randrange(1, 29)
     place = rng.choice(PLACES)
     kind = KINDS[number % len(KINDS)]
     sender_iri, sender = rng.choice(world.organisations + world.authorities[:12])
+    host = pairing.host.get(number)
+    if host is not None:  # an enclosed call is sent by whoever sent the letter, as in file 000
+        sender_iri, sender = pairing.sender[host]
+    pairing.sender[number] = (sender_iri, sender)
     addressee_iri, addressee = rng.choice(world.authorities)
     subject = f"{rng.choice(['Visie op', 'Toekomst van', 'Rolverdeling in', 'Afspraken over'])} " \
               f"{rng.choice(TASK_OBJECTS)} ({number})"
@@ -333,6 +378,8 @@ def make_document(rng: random.Random, world: World, number: int, source: str) ->
                 .add("kg:sender", sender_iri).add("kg:addressee", addressee_iri).add("kg:place", turtle_string(place))
                 .add("kg:printedDate", f'"{year}-{month + 1:02d}-{day:02d}"^^xsd:date')
                 .add("kg:referenceNumber", turtle_string(reference)).add("kg:sourceText", source)
+                .add("kg:hasAttachment", *[document_iri(n) for n in [pairing.attachment.get(number)] if n is not None])
+                .add("kg:attachmentOf", *[document_iri(n) for n in [host] if n is not None])
                 .add("dcterms:language", '"nl"').add("kg:hasParticipation", participation.subject)
                 .add("kg:about", *sorted(f"<id/thema/{theme}>" for theme in themes))
                 .add("kg:mentions", *sorted(mentions)).add("kg:mentionsLaw", *sorted(f"<id/wet/{law}>" for law in laws))
@@ -363,16 +410,16 @@ def generate(out: Path, documents: int, seed: int = 11, with_real_documents: boo
             shutil.copy(path, out / "data" / "documenten" / path.name)
     rng = random.Random(seed)
     world, nodes = make_world(rng, documents)
-    sources = min(documents, MAX_SOURCES)
-    texts: dict[int, list[str]] = {i: [] for i in range(sources)}
+    pairing = Pairing.plan(documents)
+    texts: dict[int, list[str]] = {}
     for number in range(documents):
-        index = number % sources
-        document = make_document(rng, world, number, f"<id/bron/{FIRST_SOURCE + index}>")
-        texts[index].append(document.text)
+        index = pairing.source[number]
+        document = make_document(rng, world, number, f"<id/bron/{FIRST_SOURCE + index}>", pairing)
+        texts.setdefault(index, []).append(document.text)
         (out / "data" / "documenten" / f"{document.slug}.ttl").write_text(document.turtle, encoding="utf-8")
     for index, parts in texts.items():
         number = FIRST_SOURCE + index
-        name = f"{number:03d}_{hashlib.sha256(f'{seed}-{number}'.encode()).hexdigest()[:16]}.txt"
+        name = source_file_name(seed, number)
         (out / "data" / "bronnen" / name).write_text("\n".join(parts), encoding="utf-8")
         nodes.append(Node(f"<id/bron/{number}>", "kg:SourceText").add("kg:fileName", turtle_string(name))
                      .add("rdfs:label", nl(f"brontekst {number} (gegenereerd)"),
