@@ -12,8 +12,9 @@ and turns the derivations into JSON that serving only looks up. Decisions: docs/
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -26,6 +27,8 @@ from kennisgraaf.build.rules import (
     RULE_ORDER,
     RULES,
     Facts,
+    IdTriple,
+    TermIds,
     Triple,
     _chain_rules,
     _class_rules,
@@ -44,23 +47,34 @@ class Step:
     premises: tuple[Triple, ...]
 
 
+IdStep = tuple[str, tuple[IdTriple, ...]]  # a Step over term ids: (rule, premises)
+
+
 def derive(asserted: Iterable[Triple]) -> dict[Triple, Step]:
-    """Forward-chain the rules over ``asserted`` to a fixpoint; one shallowest derivation of each new triple.
+    """Forward-chain the rules over ``asserted`` to a fixpoint; one shallowest derivation of each new triple."""
+    terms = TermIds()
+    found = derive_ids(terms, terms.encode_all(asserted))
+    return {terms.decode(t): Step(rule, tuple(terms.decode(p) for p in premises))
+            for t, (rule, premises) in found.items()}
+
+
+def derive_ids(terms: TermIds, asserted: Iterable[IdTriple]) -> dict[IdTriple, IdStep]:
+    """:func:`derive` over term ids (``terms`` interned them; the rules compare ints, not rdflib terms).
 
     Semi-naive: a round only tries the derivations with at least one premise that is new since the
     round before (every other one was tried then), looked up through the indexes of :class:`Facts`,
     so a round costs what is new rather than everything known. Of the derivations a round finds
-    for one triple, the first in ``RULE_ORDER`` with the smallest premises is kept, whatever the
-    order of the sets: the build writes the same explanations every time.
+    for one triple, the first in ``RULE_ORDER`` with the smallest premises (in rdflib's order of
+    the terms) is kept, whatever the order of the sets: the build writes the same explanations every time.
     """
     facts = Facts()
     for triple in asserted:
         facts.add(triple)
     chains = property_chains(facts)
-    steps: dict[Triple, Step] = {}
+    steps: dict[IdTriple, IdStep] = {}
     delta = set(facts.all)
     while delta:
-        found = _round(facts, chains, delta)
+        found = _round(facts, chains, delta, terms)
         for triple, step in found.items():
             facts.add(triple)
             steps[triple] = step
@@ -68,27 +82,50 @@ def derive(asserted: Iterable[Triple]) -> dict[Triple, Step]:
     return steps
 
 
-def _round(facts: Facts, chains: Mapping[Node, tuple[Triple, list[Node]]], delta: set[Triple]) -> dict[Triple, Step]:
+def _round(facts: Facts, chains: Mapping[int, tuple[IdTriple, list[int]]], delta: set[IdTriple],
+           terms: TermIds) -> dict[IdTriple, IdStep]:
     """The triples derivable with a premise from ``delta`` that are not known yet, each with its chosen step."""
-    found: dict[Triple, tuple[int, tuple[Triple, ...], str]] = {}
+    found: dict[IdTriple, tuple[int, tuple[IdTriple, ...], str]] = {}
     per_triple = (c for t in delta for rules in (_schema_rules, _class_rules, _property_rules) for c in rules(facts, t))
+    known = facts.all
     for triple, rule, premises in chain(per_triple, _chain_rules(facts, chains, delta)):
-        if triple in facts.all or isinstance(triple[0], Literal):
+        if triple in known or triple[0] < 0:  # known, or a literal as subject
             continue
-        rank = (RULE_ORDER[rule], premises, rule)
+        order = RULE_ORDER[rule]
         best = found.get(triple)
-        if best is None or rank < best:
-            found[triple] = rank
-    return {triple: Step(rule, premises) for triple, (_, premises, rule) in found.items()}
+        if best is None or order < best[0] or (order == best[0] and premises != best[1]
+                                               and _decoded(terms, premises) < _decoded(terms, best[1])):
+            found[triple] = (order, premises, rule)
+    return {triple: (rule, premises) for triple, (_, premises, rule) in found.items()}
+
+
+def _decoded(terms: TermIds, premises: tuple[IdTriple, ...]) -> tuple[Triple, ...]:
+    """Premises as rdflib terms, to break a tie between two derivations of one triple in rdflib's order
+    (ids follow the order terms were met in, which is not that order)."""
+    return tuple(terms.decode(t) for t in premises)
 
 
 @dataclass
 class Explanations:
-    """Derivations for the kept inferred triples, and how well they cover owlrl's closure."""
+    """Derivations for the kept inferred triples, and how well they cover owlrl's closure.
 
-    steps: dict[Triple, Step]
-    missing: list[Triple]  # kept by owlrl, not derived here
-    extra: list[Triple]  # derived and kept by the filter here, but not in owlrl's kept closure
+    Held as term ids (``terms``, ``derived``, ``kept``); ``steps`` is the same as rdflib triples.
+    """
+
+    terms: TermIds
+    derived: dict[IdTriple, IdStep]  # every new triple the chainer found, with its derivation
+    kept: set[IdTriple]  # the inferred graph (kept by the filter) as ids
+    missing: list[Triple] = field(default_factory=list)  # kept by owlrl, not derived here
+    extra: list[Triple] = field(default_factory=list)  # derived and kept by the filter here, but not by owlrl
+    # The asserted triples (as ids) of each named graph, when the chainer read them graph by graph:
+    # the explanations file then need not read the rdflib graphs again to say which graph holds a premise.
+    by_graph: dict[str, list[IdTriple]] | None = None
+
+    @cached_property
+    def steps(self) -> dict[Triple, Step]:
+        decode = self.terms.decode
+        return {decode(t): Step(rule, tuple(decode(p) for p in premises))
+                for t, (rule, premises) in self.derived.items()}
 
     def tree_triples(self, triple: Triple) -> Iterator[Triple]:
         """Every triple in the derivation of ``triple`` (itself included), depth first."""
@@ -103,31 +140,47 @@ class Explanations:
                 stack.extend(self.steps[current].premises)
 
 
+def _derived_and_kept(terms: TermIds, encoded: Iterable[IdTriple],
+                      prefixes: tuple[str, ...]) -> tuple[dict[IdTriple, IdStep], set[IdTriple]]:
+    """Every derivation from the ``encoded`` asserted triples, and the derived triples the filter keeps."""
+    encoded = list(encoded)
+    derived = derive_ids(terms, encoded)
+    bnodes = {terms.nodes[n] for t in encoded for n in (t[0], t[2]) if n >= 0 and isinstance(terms.nodes[n], BNode)}
+    kept = {t for t in derived if keep_inferred(terms.decode(t), prefixes, bnodes)}
+    return derived, kept
+
+
 def explain(asserted: Graph, inferred: Graph, own_prefixes: Iterable[str]) -> Explanations:
     """Derive every triple of ``inferred`` (owlrl's kept closure of ``asserted``) and compare the two."""
-    prefixes = tuple(own_prefixes)
-    steps = derive(asserted)
-    bnodes = {n for t in asserted for n in (t[0], t[2]) if isinstance(n, BNode)}
-    kept_here = {t for t in steps if keep_inferred(t, prefixes, bnodes)}
-    return Explanations(steps=steps, missing=sorted(t for t in inferred if t not in steps),
-                        extra=sorted(kept_here - set(inferred)))
+    terms = TermIds()
+    derived, kept_here = _derived_and_kept(terms, terms.encode_all(asserted), tuple(own_prefixes))
+    oracle = {terms.triple(t) for t in inferred}
+    return Explanations(terms, derived, oracle,
+                        missing=sorted(terms.decode(t) for t in oracle if t not in derived),
+                        extra=sorted(terms.decode(t) for t in kept_here - oracle))
 
 
-def chained_closure(asserted: Iterable[Triple], own_prefixes: Iterable[str]) -> tuple[Graph, Explanations]:
+def chained_closure(asserted: Mapping[str, Graph] | Iterable[Triple],
+                    own_prefixes: Iterable[str]) -> tuple[Graph, Explanations]:
     """The build's closure: the chainer's new triples that the filter keeps, each with its derivation.
 
-    One pass gives both the inferred graph and its explanations; tests check that the graph equals
-    owlrl's filtered closure (:func:`kennisgraaf.build.inference.closure`), the oracle.
+    ``asserted``: the named graphs by name (their triples' graphs are remembered for the
+    explanations file), or just triples. One pass gives both the inferred graph and its
+    explanations; tests check that the graph equals owlrl's filtered closure
+    (:func:`kennisgraaf.build.inference.closure`), the oracle.
     """
-    prefixes = tuple(own_prefixes)
-    asserted = list(asserted)
-    steps = derive(asserted)
-    bnodes = {n for t in asserted for n in (t[0], t[2]) if isinstance(n, BNode)}
+    terms = TermIds()
+    by_graph = None
+    if isinstance(asserted, Mapping):
+        by_graph = {name: list(terms.encode_all(graph)) for name, graph in asserted.items()}
+        encoded: Iterable[IdTriple] = (t for held in by_graph.values() for t in held)
+    else:
+        encoded = terms.encode_all(asserted)
+    derived, kept = _derived_and_kept(terms, encoded, tuple(own_prefixes))
     inferred = Graph()
-    for triple in steps:
-        if keep_inferred(triple, prefixes, bnodes):
-            inferred.add(triple)
-    return inferred, Explanations(steps=steps, missing=[], extra=[])
+    for triple in kept:
+        inferred.add(terms.decode(triple))
+    return inferred, Explanations(terms, derived, kept, by_graph=by_graph)
 
 
 # -- the cache file --------------------------------------------------------------------------
@@ -144,13 +197,13 @@ def triple_key(triple: Triple, lists: Mapping[BNode, list[Node]]) -> str:
     ``( <p1> <p2> )``: graphs.nq labels blank nodes canonically (RDFC-1.0) over the whole
     dataset, so a label chosen here would not match it, and the members are what a reader needs.
     """
-    parts = []
-    for term in triple:
-        if isinstance(term, BNode) and term in lists:
-            parts.append("( " + " ".join(str(to_ox(m, {})) for m in lists[term]) + " )")
-        else:
-            parts.append(str(to_ox(term, {})))
-    return " ".join(parts)
+    return " ".join(_term_key(term, lists) for term in triple)
+
+
+def _term_key(term: Node, lists: Mapping[BNode, list[Node]]) -> str:
+    if isinstance(term, BNode) and term in lists:
+        return "( " + " ".join(str(to_ox(m, {})) for m in lists[term]) + " )"
+    return str(to_ox(term, {}))
 
 
 def rdf_lists(graphs: Iterable[Graph]) -> dict[BNode, list[Node]]:
@@ -168,57 +221,90 @@ def to_json(explanations: Explanations, graphs: Mapping[str, Graph], inferred_na
     """The explanations file: every kept inferred triple's derivation and every asserted premise's source.
 
     ``graphs`` are the build's named graphs by name (as written to graphs.nq); an asserted premise
-    names every graph that holds it and, from a document graph, the quotes that state it.
+    names every graph that holds it and, from a document graph, the quotes that state it. The
+    derivation trees are walked over term ids; only the triples written are turned back into text.
     """
-    labels = rdf_lists(graphs.values())
-    inferred = graphs[inferred_name]
-    asserted_in: dict[Triple, list[str]] = defaultdict(list)
-    for name, graph in sorted(graphs.items()):
-        if name != inferred_name:
-            for triple in graph:
-                asserted_in[triple].append(name)
-    quote = URIRef(base + KG_QUOTE)
-    label_index: dict[Node, set[str]] = defaultdict(set)
-    for graph in graphs.values():
-        for prop in LABELS:
-            for s, o in graph.subject_objects(prop):
-                label_index[s].add(str(o))
-    derived: dict[str, dict] = {}
-    sources: dict[str, dict] = {}
-    keys: dict[Triple, str] = {}  # a schema axiom is a premise of thousands of derivations: one key each
-
-    def key_of(node: Triple) -> str:
-        if node not in keys:
-            keys[node] = triple_key(node, labels)
-        return keys[node]
-
-    seen: set[Triple] = set()
-    for triple in sorted(inferred):
-        # Every triple of the derivation trees once: a subtree already written is not walked again.
+    terms, derived = explanations.terms, explanations.derived
+    # Every triple of the derivation trees once: a subtree already walked is not walked again.
+    written: list[IdTriple] = []
+    premises: set[IdTriple] = set()  # not derived: asserted (or, with owlrl, a triple the chainer missed)
+    seen: set[IdTriple] = set()
+    for triple in sorted(explanations.kept):
         stack = [triple]
         while stack:
             node = stack.pop()
             if node in seen:
                 continue
             seen.add(node)
-            key = key_of(node)
-            if node in explanations.steps and node not in asserted_in:
-                step = explanations.steps[node]
-                derived[key] = {"rule": step.rule, "premises": [key_of(t) for t in step.premises],
-                                "stored": node in inferred}
-                stack.extend(step.premises)
-            elif node in asserted_in and key not in sources:
-                sources[key] = {"graphs": asserted_in[node],
-                                "quotes": {g: q for g in asserted_in[node]
-                                           if (q := _quotes(graphs[g], node, quote, label_index))}}
+            step = derived.get(node)
+            if step is None:
+                premises.add(node)
+            else:
+                written.append(node)
+                stack.extend(step[1])
+    asserted_in: dict[IdTriple, list[str]] = defaultdict(list)
+    for name, held in sorted(_graph_ids(explanations, graphs, inferred_name).items()):
+        for triple in held:
+            if triple in premises:
+                asserted_in[triple].append(name)
+
+    labels = rdf_lists(graphs.values())
+    term_keys: dict[int, str] = {}
+
+    def key_of(triple: IdTriple) -> str:
+        parts = []
+        for term_id in triple:
+            part = term_keys.get(term_id)
+            if part is None:
+                part = term_keys[term_id] = _term_key(terms.term(term_id), labels)
+            parts.append(part)
+        return " ".join(parts)
+
+    quote = URIRef(base + KG_QUOTE)
+    label_index: dict[Node, set[str]] = defaultdict(set)
+    for graph in graphs.values():
+        for prop in LABELS:
+            for s, o in graph.subject_objects(prop):
+                label_index[s].add(str(o))
+    quoted: dict[tuple[str, Node], list[str]] = {}  # a subject's quotes in a graph: shared by its premises
+
+    def quotes_of(name: str, subject: Node) -> list[str]:
+        found = quoted.get((name, subject))
+        if found is None:
+            found = quoted[(name, subject)] = sorted(str(q) for q in graphs[name].objects(subject, quote))
+        return found
+
+    derived_out = {}
+    for node in written:
+        rule, used = derived[node]
+        derived_out[key_of(node)] = {"rule": rule, "premises": [key_of(t) for t in used],
+                                     "stored": node in explanations.kept}
+    sources: dict[str, dict] = {}
+    for node, names in asserted_in.items():
+        key = key_of(node)
+        if key not in sources:
+            triple = terms.decode(node)
+            sources[key] = {"graphs": names,
+                            "quotes": {g: q for g in names if (q := _quotes(graphs[g], g, triple, quotes_of,
+                                                                             label_index))}}
     return {"rules": {name: {"nl": nl, "en": en} for name, (nl, en) in RULES.items()},
-            "derived": derived, "asserted": sources,
+            "derived": derived_out, "asserted": sources,
             "missing": [triple_key(t, labels) for t in explanations.missing],
             "extra": [triple_key(t, labels) for t in explanations.extra]}
 
 
-def _quotes(graph: Graph, triple: Triple, quote: URIRef, label_index: Mapping[Node, set[str]]) -> list[str]:
-    """The quotes by which ``graph`` states ``triple``, at most three.
+def _graph_ids(explanations: Explanations, graphs: Mapping[str, Graph], inferred_name: str) -> dict[str, list]:
+    """The asserted graphs' triples as ids: remembered by the chainer, else read from ``graphs``."""
+    if explanations.by_graph is not None:
+        return explanations.by_graph
+    ids = explanations.terms.ids  # a term never met is in no premise: None will not match
+    return {name: [(ids.get(s), ids.get(p), ids.get(o)) for s, p, o in graph]
+            for name, graph in graphs.items() if name != inferred_name}
+
+
+def _quotes(graph: Graph, name: str, triple: Triple, quotes_of: Callable[[str, Node], list[str]],
+            label_index: Mapping[Node, set[str]]) -> list[str]:
+    """The quotes by which ``graph`` (named ``name``) states ``triple``, at most three.
 
     A claim with one to three quotes has those as its evidence. A node with more (a document's
     metadata, a position argued over a page) keeps those that contain the object (its text or a
@@ -226,10 +312,10 @@ def _quotes(graph: Graph, triple: Triple, quote: URIRef, label_index: Mapping[No
     (an argument of a position), else the subject's first quotes.
     """
     s, _, o = triple
-    found = sorted(str(q) for q in graph.objects(s, quote))
+    found = quotes_of(name, s)
     if len(found) > MAX_QUOTES:
         words = {str(o)} if isinstance(o, Literal) else label_index.get(o, set())
         matching = [q for q in found if any(w and w.lower() in q.lower() for w in words)]
-        own = sorted(str(q) for q in graph.objects(o, quote)) if not isinstance(o, Literal) else []
+        own = quotes_of(name, o) if not isinstance(o, Literal) else []
         found = matching or own or found
     return found[:MAX_QUOTES]

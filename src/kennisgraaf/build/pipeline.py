@@ -317,7 +317,7 @@ def infer(graphs: dict[str, Graph], base: str, engine: str) -> tuple[Graph, Expl
     derivation per triple: in one pass by the chainer, or by owlrl with the chainer explaining (and
     checked against) its result."""
     if engine == "chainer":
-        return chained_closure((t for graph in graphs.values() for t in graph), (base,))
+        return chained_closure(graphs, (base,))
     asserted = Graph()
     for graph in graphs.values():
         asserted += graph

@@ -9,14 +9,65 @@ triple's derivations are preferred, and the indexes the rules join through.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TypeVar
 
 from rdflib import Literal
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
-SCO, SPO, TYPE = RDFS.subClassOf, RDFS.subPropertyOf, RDF.type
+IdTriple = tuple[int, int, int]
+T = TypeVar("T")
+
+# The terms the rules name, interned first so that each has a fixed id: the rules compare ints.
+VOCABULARY = (RDFS.subClassOf, RDFS.subPropertyOf, RDF.type, OWL.equivalentClass, OWL.equivalentProperty,
+              OWL.inverseOf, RDFS.domain, RDFS.range, OWL.SymmetricProperty, OWL.TransitiveProperty,
+              OWL.propertyChainAxiom, RDF.first, RDF.rest)
+SCO, SPO, TYPE, EQC, EQP, INV, DOMAIN, RANGE, SYMMETRIC, TRANSITIVE, CHAIN, FIRST, REST = range(len(VOCABULARY))
+
+
+class TermIds:
+    """Every RDF term as an int, so that the chainer's sets and indexes hash and compare ints.
+
+    rdflib terms hash and compare in Python (``Identifier.__eq__``, ``Literal.__hash__``): at 1M
+    triples those calls were most of the chainer's time. Ids are dense: IRIs and blank nodes get
+    0, 1, 2 … (the rule vocabulary first), literals -1, -2 …, so "is a literal" is ``id < 0``.
+    Two ids are equal exactly when rdflib's terms are (``==`` is term equality in rdflib ≥ 6).
+    """
+
+    def __init__(self) -> None:
+        self.ids: dict[Node, int] = {}
+        self.nodes: list[Node] = []
+        self.literals: list[Node] = []
+        for term in VOCABULARY:
+            self.id(term)
+
+    def id(self, term: Node) -> int:
+        found = self.ids.get(term)
+        if found is None:
+            if isinstance(term, Literal):
+                self.literals.append(term)
+                found = -len(self.literals)
+            else:
+                found = len(self.nodes)
+                self.nodes.append(term)
+            self.ids[term] = found
+        return found
+
+    def triple(self, triple: Triple) -> IdTriple:
+        s, p, o = triple
+        return self.id(s), self.id(p), self.id(o)
+
+    def term(self, term_id: int) -> Node:
+        return self.nodes[term_id] if term_id >= 0 else self.literals[-term_id - 1]
+
+    def decode(self, triple: IdTriple) -> Triple:
+        s, p, o = triple
+        return self.term(s), self.term(p), self.term(o)
+
+    def encode_all(self, triples: Iterable[Triple]) -> Iterator[IdTriple]:
+        return (self.triple(t) for t in triples)
 
 # The rules this chainer knows, with what each says (nl, en), in the W3C OWL 2 RL tables' names.
 RULES: dict[str, tuple[str, str]] = {
@@ -58,36 +109,34 @@ RULES: dict[str, tuple[str, str]] = {
 
 
 class Facts:
-    """Every triple known so far, indexed by predicate, by (subject, predicate) and by (predicate, object)."""
+    """Every triple known so far (as ids), indexed by predicate, by (subject, predicate) and by (predicate, object)."""
 
     def __init__(self) -> None:
-        self.all: set[Triple] = set()
-        self.by_predicate: dict[Node, set[tuple[Node, Node]]] = defaultdict(set)
-        self.objects: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
-        self.subjects: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
+        self.all: set[IdTriple] = set()
+        self.by_predicate: dict[int, set[tuple[int, int]]] = defaultdict(set)
+        self.objects: dict[tuple[int, int], set[int]] = defaultdict(set)
+        self.subjects: dict[tuple[int, int], set[int]] = defaultdict(set)
 
-    def add(self, triple: Triple) -> None:
+    def add(self, triple: IdTriple) -> None:
         s, p, o = triple
         self.all.add(triple)
         self.by_predicate[p].add((s, o))
         self.objects[(s, p)].add(o)
         self.subjects[(p, o)].add(s)
 
-    def pairs(self, predicate: Node) -> set[tuple[Node, Node]]:
+    def pairs(self, predicate: int) -> set[tuple[int, int]]:
         return self.by_predicate.get(predicate, set())
 
-    def values(self, subject: Node, predicate: Node) -> set[Node]:
+    def values(self, subject: int, predicate: int) -> set[int]:
         return self.objects.get((subject, predicate), set())
 
-    def subjects_with(self, predicate: Node, obj: Node) -> set[Node]:
+    def subjects_with(self, predicate: int, obj: int) -> set[int]:
         return self.subjects.get((predicate, obj), set())
 
 
-Conclusion = tuple[Triple, str, tuple[Triple, ...]]
-EQC, EQP, INV, DOMAIN, RANGE = OWL.equivalentClass, OWL.equivalentProperty, OWL.inverseOf, RDFS.domain, RDFS.range
-SYMMETRIC, TRANSITIVE = OWL.SymmetricProperty, OWL.TransitiveProperty
+Conclusion = tuple[IdTriple, str, tuple[IdTriple, ...]]
 
-# Predicates for which a triple can be a schema premise (a set: one hash lookup per data triple).
+# Predicates for which a triple can be a schema premise (a set: one lookup per data triple).
 _SCHEMA = frozenset((SCO, SPO, EQC, EQP, DOMAIN, RANGE))
 _CLASS = frozenset((TYPE, SCO, EQC))
 _AXIOMS = frozenset((DOMAIN, RANGE, SPO, EQP, INV, TYPE))
@@ -100,7 +149,7 @@ RULE_ORDER = {name: i for i, name in enumerate((
     "prp-inv1", "prp-inv2", "prp-symp", "prp-trp", "prp-spo2"))}
 
 
-def _schema_rules(f: Facts, t: Triple) -> Iterator[Conclusion]:
+def _schema_rules(f: Facts, t: IdTriple) -> Iterator[Conclusion]:
     """Conclusions of the scm-* rules with ``t`` as one of their premises."""
     s, p, o = t
     if p not in _SCHEMA:
@@ -133,7 +182,7 @@ def _schema_rules(f: Facts, t: Triple) -> Iterator[Conclusion]:
                 yield (s, rel, c), rule2, ((o, rel, c), t)
 
 
-def _class_rules(f: Facts, t: Triple) -> Iterator[Conclusion]:
+def _class_rules(f: Facts, t: IdTriple) -> Iterator[Conclusion]:
     """Conclusions of the cax-* rules with ``t`` as one of their premises."""
     s, p, o = t
     if p not in _CLASS:
@@ -155,16 +204,16 @@ def _class_rules(f: Facts, t: Triple) -> Iterator[Conclusion]:
             yield (x, TYPE, s), "cax-eqc2", ((x, TYPE, o), t)
 
 
-def _property_rules(f: Facts, t: Triple) -> Iterator[Conclusion]:
+def _property_rules(f: Facts, t: IdTriple) -> Iterator[Conclusion]:
     """Conclusions of the prp-* rules (but chains) with ``t`` as one of their premises: first with ``t`` as
     the schema axiom, then with ``t`` as the data triple."""
     s, p, o = t
-    if p in _AXIOMS:  # one hash lookup: most triples are data, and rdflib's == is slow Python
+    if p in _AXIOMS:  # one set lookup: most triples are data
         if p in (DOMAIN, RANGE):
             rule = "prp-dom" if p == DOMAIN else "prp-rng"
             for x, y in f.pairs(s):
                 typed = x if p == DOMAIN else y
-                if not isinstance(typed, Literal):
+                if typed >= 0:
                     yield (typed, TYPE, o), rule, (t, (x, s, y))
         elif p == SPO:
             for x, y in f.pairs(s):
@@ -176,24 +225,24 @@ def _property_rules(f: Facts, t: Triple) -> Iterator[Conclusion]:
                 yield (x, s, y), "prp-eqp2", (t, (x, o, y))
         elif p == INV:
             for x, y in f.pairs(s):
-                if not isinstance(y, Literal):
+                if y >= 0:
                     yield (y, o, x), "prp-inv1", (t, (x, s, y))
             for x, y in f.pairs(o):
-                if not isinstance(y, Literal):
+                if y >= 0:
                     yield (y, s, x), "prp-inv2", (t, (x, o, y))
         elif p == TYPE and o == SYMMETRIC:
             for x, y in f.pairs(s):
-                if not isinstance(y, Literal):
+                if y >= 0:
                     yield (y, s, x), "prp-symp", (t, (x, s, y))
         elif p == TYPE and o == TRANSITIVE:
             for x, y in f.pairs(s):
                 for z in f.values(y, s):
                     yield (x, s, z), "prp-trp", (t, (x, s, y), (y, s, z))
     # t as the data triple x p y.
-    if not isinstance(s, Literal):
+    if s >= 0:
         for c in f.values(p, DOMAIN):
             yield (s, TYPE, c), "prp-dom", ((p, DOMAIN, c), t)
-    if not isinstance(o, Literal):
+    if o >= 0:
         for c in f.values(p, RANGE):
             yield (o, TYPE, c), "prp-rng", ((p, RANGE, c), t)
     for p2 in f.values(p, SPO):
@@ -202,7 +251,7 @@ def _property_rules(f: Facts, t: Triple) -> Iterator[Conclusion]:
         yield (s, p2, o), "prp-eqp1", ((p, EQP, p2), t)
     for p1 in f.subjects_with(EQP, p):
         yield (s, p1, o), "prp-eqp2", ((p1, EQP, p), t)
-    if not isinstance(o, Literal):
+    if o >= 0:
         for p2 in f.values(p, INV):
             yield (o, p2, s), "prp-inv1", ((p, INV, p2), t)
         for p1 in f.subjects_with(INV, p):
@@ -217,14 +266,14 @@ def _property_rules(f: Facts, t: Triple) -> Iterator[Conclusion]:
             yield (x, p, o), "prp-trp", (axiom, (x, p, s), t)
 
 
-def _chain_rules(f: Facts, chains: Mapping[Node, tuple[Triple, list[Node]]],
-                 delta: set[Triple]) -> Iterator[Conclusion]:
+def _chain_rules(f: Facts, chains: Mapping[int, tuple[IdTriple, list[int]]],
+                 delta: set[IdTriple]) -> Iterator[Conclusion]:
     """prp-spo2: every chain with at least one link from ``delta`` (the triples new in the last round)."""
     for p, (axiom, links) in chains.items():
         for i, link in enumerate(links):
             for start in [t for t in delta if t[1] == link]:
                 # Extend the new link backwards to the chain's start and forwards to its end.
-                paths: list[tuple[Node, Node, tuple[Triple, ...]]] = [(start[0], start[2], (start,))]
+                paths: list[tuple[int, int, tuple[IdTriple, ...]]] = [(start[0], start[2], (start,))]
                 for before in reversed(links[:i]):
                     paths = [(w, end, ((w, before, x),) + used) for x, end, used in paths
                              for w in f.subjects_with(before, x)]
@@ -235,23 +284,25 @@ def _chain_rules(f: Facts, chains: Mapping[Node, tuple[Triple, list[Node]]],
                     yield (first, p, end), "prp-spo2", (axiom, *used)
 
 
-def property_chains(facts: Facts) -> dict[Node, tuple[Triple, list[Node]]]:
+def property_chains(facts: Facts) -> dict[int, tuple[IdTriple, list[int]]]:
     """Each property with an ``owl:propertyChainAxiom``: the axiom triple and its list of properties."""
-    first = {s: o for s, o in facts.pairs(RDF.first)}
-    rest = {s: o for s, o in facts.pairs(RDF.rest)}
+    first = {s: o for s, o in facts.pairs(FIRST)}
+    rest = {s: o for s, o in facts.pairs(REST)}
     chains = {}
-    for p, head in sorted(facts.pairs(OWL.propertyChainAxiom)):
+    for p, head in sorted(facts.pairs(CHAIN)):
         links = _members(head, first, rest)
         if links:
-            chains[p] = ((p, OWL.propertyChainAxiom, head), links)
+            chains[p] = ((p, CHAIN, head), links)
     return chains
 
 
-def _members(head: Node, first: Mapping[Node, Node], rest: Mapping[Node, Node]) -> list[Node]:
-    members: list[Node] = []
-    node, seen = head, set()
-    while node in first and node not in seen:  # a malformed (cyclic) list ends where it loops
+def _members(head: T, first: Mapping[T, T], rest: Mapping[T, T]) -> list[T]:
+    """The members of the RDF list at ``head`` (rdflib terms or ids alike)."""
+    members: list[T] = []
+    node: T | None = head
+    seen: set[T] = set()
+    while node in first and node not in seen:  # a malformed (cyclic) list ends where it loops; rdf:nil is not in first
         seen.add(node)
         members.append(first[node])
-        node = rest.get(node, RDF.nil)
+        node = rest.get(node)
     return members
