@@ -8,6 +8,9 @@ and by function including callees. py-spy needs ptrace rights (root, or
 ``kernel.yama.ptrace_scope=0``)::
 
     python benchmarks/profile.py [--kinds ask,canned,resource] [--seconds 15] [--root DIR] [--out FILE.md]
+
+``--first`` profiles first executions: every request's query text is new (the suite's
+``fresh_suffix``), so the answer cache misses and the query reaches a worker each time.
 """
 
 from __future__ import annotations
@@ -146,14 +149,16 @@ def report(profiles: list[Profile], top: int) -> str:
     return "\n".join(lines)
 
 
-def load(url: str, accept: str, seconds: float) -> tuple[subprocess.Popen[str] | None, list[int]]:
+def load(url: str, accept: str, seconds: float, first: bool) -> tuple[subprocess.Popen[str] | None, list[int]]:
     """Start the load; wrk runs as a process, the Python client in this one (then returns done)."""
     if suite.shutil.which("wrk"):
-        process = subprocess.Popen(["wrk", "-t", "2", "-c", "8", "-d", f"{int(seconds)}s", "--timeout", "30s",
-                                    "-H", f"Accept: {accept}", url], stdout=subprocess.PIPE, text=True)
+        with suite.wrk_script(first) as script:
+            process = subprocess.Popen(["wrk", "-t", "2", "-c", "8", "-d", f"{int(seconds)}s", "--timeout", "30s",
+                                        "-H", f"Accept: {accept}", *script, url], stdout=subprocess.PIPE, text=True)
+            time.sleep(0.5)  # wrk has read its script before the file goes
         return process, []
     budget = suite.Budget(throughput_seconds=seconds)
-    _, done, _ = suite.throughput_python(url, accept, budget)
+    _, done, _ = suite.throughput_python(url, accept, budget, first)
     return None, [done]
 
 
@@ -166,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--cache-dir", type=Path, help="build cache to use (e.g. the suite's --work DIR/SIZE/cache)")
     parser.add_argument("--document", default="drenthe-2010-pns", help="slug of the document for join/construct")
     parser.add_argument("--top", type=int, default=12)
+    parser.add_argument("--first", action="store_true", help="every request a new query text (answer cache misses)")
     parser.add_argument("--out", type=Path, help="also write the report (Markdown) here")
     args = parser.parse_args(argv)
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
@@ -187,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 request = KINDS[kind]
                 url = (suite.sparql_url(base + "sparql", target.sparql(request)) if request.kind == "sparql"
                        else base.rstrip("/") + target.path(request))
-                suite.sequential(url, request.accept, suite.Budget(sequential=20, warmup=5))  # warm caches
+                suite.sequential(url, request.accept, suite.Budget(sequential=20, warmup=5), args.first)  # warm
                 raw = work / f"{kind}.txt"
                 spy_process = subprocess.Popen(
                     [spy, "record", "--pid", str(process.pid), "--subprocesses", "--rate", str(args.rate),
@@ -197,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 time.sleep(0.5)  # py-spy attaches
                 tracker = suite.CpuTracker(process.pid).__enter__()
                 began = time.monotonic()
-                loader, done = load(url, request.accept, args.seconds - 1)
+                loader, done = load(url, request.accept, args.seconds - 1, args.first)
                 if loader is not None:
                     text = loader.communicate(timeout=args.seconds + 60)[0]
                     found = re.search(r"(\d+) requests in", text)

@@ -1,6 +1,8 @@
 """Serialisers of SELECT results: SPARQL JSON, SPARQL XML, CSV and TSV.
 
-Our own (not pyoxigraph's) because they must stop at the result limit; ``tests/test_formats.py``
+Our own (not pyoxigraph's) because they must stop at the result limit: the query workers use them
+only for an answer that may be over the row or byte limit (pyoxigraph writes the others, faster:
+:mod:`kennisgraaf.store.workers`), the remote store for rows it has cut. ``tests/test_formats.py``
 checks them against pyoxigraph's. The media types and their negotiation are in
 :mod:`kennisgraaf.sparql.mediatypes`. Importing this module loads no web framework: the query
 workers use it.

@@ -106,19 +106,10 @@ def execute(store: ox.Store, spec: WorkerSpec, job: Job) -> tuple:
     """Run ``job``; reply ``("ok", kind, media_type, body, truncated)``, ``("error", status, message)`` for the
     query's own fault, or ``("fault", detail)`` for the engine's (the pool logs it; the client sees an id)."""
     try:
-        if job.default_graph is None:
-            default: Any = ox.DefaultGraph()
-        else:
-            default = [ox.NamedNode(iri) for iri in job.default_graph]
-        results = store.query(
-            job.text,
-            base_iri=spec.base or None,
-            prefixes=spec.prefixes,
-            default_graph=default,
-            named_graphs=[ox.NamedNode(iri) for iri in job.named_graphs],
-            substitutions={ox.Variable(k): v for k, v in job.substitutions.items()} or None,
-        )
-        return _serialise(results, job, spec)
+        reply = _serialise(_run(store, spec, job), job, spec)
+        if reply is None:  # over a limit: run it again and cut it row by row
+            reply = _serialise_cut(_run(store, spec, job), job, spec)
+        return reply
     except SyntaxError as exc:
         return ("error", 400, f"SPARQL syntax error: {exc}")
     except (ValueError, RuntimeError, OSError) as exc:
@@ -130,19 +121,114 @@ def execute(store: ox.Store, spec: WorkerSpec, job: Job) -> tuple:
         return ("fault", f"{type(exc).__name__}: {exc}")
 
 
-def _serialise(results: Any, job: Job, spec: WorkerSpec) -> tuple:
+def _run(store: ox.Store, spec: WorkerSpec, job: Job) -> Any:
+    if job.default_graph is None:
+        default: Any = ox.DefaultGraph()
+    else:
+        default = [ox.NamedNode(iri) for iri in job.default_graph]
+    return store.query(
+        job.text,
+        base_iri=spec.base or None,
+        prefixes=spec.prefixes,
+        default_graph=default,
+        named_graphs=[ox.NamedNode(iri) for iri in job.named_graphs],
+        substitutions={ox.Variable(k): v for k, v in job.substitutions.items()} or None,
+    )
+
+
+class _TooBig(Exception):
+    """The serialised answer passed the job's byte limit."""
+
+
+class _BoundedSink:
+    """Where pyoxigraph's serialisers write: it holds at most ``limit`` bytes, then raises :class:`_TooBig`."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _TooBig
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _serialise(results: Any, job: Job, spec: WorkerSpec) -> tuple | None:
+    """Serialise in pyoxigraph (Rust); None when the answer may be over the row or byte limit.
+
+    Turning every row into Python objects and writing it in Python cost more than evaluating
+    the query (docs/benchmarks.md, first execution). The byte limit stops the serialiser as soon as
+    the answer passes it; the row limit is checked on the bytes afterwards, with a count that can
+    only be too high (see :func:`_most_rows`). Either way the job is run again on the slow path,
+    which cuts the answer at the limit and says so; small answers, nearly all, never get there.
+    """
     if isinstance(results, ox.QueryBoolean):
         fmt = ox.QueryResultsFormat.from_media_type(job.media_type)
         if job.media_type not in mediatypes.RESULT_TYPES or fmt is None:
             return ("error", 406, f"ASK results cannot be given as {job.media_type}")
         return ("ok", "ask", job.media_type, results.serialize(format=fmt), False)
+    sink = _BoundedSink(job.result_bytes)
     if isinstance(results, ox.QueryTriples):
         if job.media_type not in mediatypes.GRAPH_TYPES:
             return ("error", 406, f"graph results cannot be given as {job.media_type}")
-        triples, truncated = _take(results, job, lambda triple: len(str(triple)))
-        return ("ok", "graph", job.media_type, _rdf(triples, job.media_type, spec), truncated)
-    if job.media_type not in mediatypes.RESULT_TYPES:
+        cut: list[bool] = []
+        try:
+            _write_rdf(_first(results, job.result_limit, cut), sink, job.media_type, spec)
+        except _TooBig:
+            return None
+        return ("ok", "graph", job.media_type, sink.getvalue(), bool(cut))
+    fmt = ox.QueryResultsFormat.from_media_type(job.media_type)
+    if job.media_type not in mediatypes.RESULT_TYPES or fmt is None:
         return ("error", 406, f"SELECT results cannot be given as {job.media_type}")
+    try:
+        results.serialize(sink, format=fmt)
+    except _TooBig:
+        return None
+    body = sink.getvalue()
+    if _most_rows(body, job.media_type) > job.result_limit:
+        return None
+    return ("ok", "select", job.media_type, body, False)
+
+
+def _first(triples: Any, limit: int, cut: list[bool]) -> Any:
+    """The first ``limit`` triples; ``cut`` gets an entry when there were more."""
+    for count, triple in enumerate(triples):
+        if count == limit:
+            cut.append(True)
+            return
+        yield triple
+
+
+def _most_rows(body: bytes, media_type: str) -> int:
+    """A count of the rows in serialised SELECT results that is never too low (exact for XML and TSV).
+
+    Every JSON row is an object, so it opens a ``{`` (values may hold more: the count is then too
+    high, which only sends the job to the slow path); the head takes three. XML escapes ``<`` in
+    values; TSV escapes line breaks; CSV may quote them, again only adding to the count.
+    """
+    if media_type == mediatypes.SPARQL_JSON:
+        return body.count(b"{") - 3
+    if media_type == mediatypes.SPARQL_XML:
+        return body.count(b"<result>")
+    return body.count(b"\n") - 1
+
+
+def _serialise_cut(results: Any, job: Job, spec: WorkerSpec) -> tuple:
+    """The slow path: rows (or triples) as Python objects, cut at the row and byte limits."""
+    if isinstance(results, ox.QueryTriples):
+        triples, truncated = _take(results, job, lambda triple: len(str(triple)))
+        sink = _BoundedSink(1 << 62)
+        _write_rdf(triples, sink, job.media_type, spec)
+        return ("ok", "graph", job.media_type, sink.getvalue(), truncated)
     variables = [v.value for v in results.variables]
     rows, truncated = _take((tuple(solution) for solution in results), job,
                             lambda row: sum(len(str(term)) for term in row if term is not None))
@@ -165,11 +251,12 @@ def _take(items: Any, job: Job, size: Any) -> tuple[list, bool]:
     return kept, False
 
 
-def _rdf(triples: list[ox.Triple], media_type: str, spec: WorkerSpec) -> bytes:
+def _write_rdf(triples: Any, sink: _BoundedSink, media_type: str, spec: WorkerSpec) -> None:
     fmt = mediatypes.rdf_format(media_type)
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        return ox.serialize(triples, format=fmt, prefixes=spec.prefixes)
-    return ox.serialize(triples, format=fmt)
+        ox.serialize(triples, sink, format=fmt, prefixes=spec.prefixes)
+    else:
+        ox.serialize(triples, sink, format=fmt)
 
 
 def isolate_network() -> bool:
