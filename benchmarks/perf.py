@@ -17,6 +17,10 @@ that forks and kills workers is, if anything, shown cheaper than it is.
 request a text the server has not seen (the suite's first execution: a comment of its own), so
 the answer cache misses; ``--serve-args`` passes options to ``serve`` (``--root DIR --cache-dir C``
 for a generated graph).
+
+With ``--floor`` the HTTP floor (``benchmarks/floor.py``: Flask answering a fixed body, under
+waitress with 16 threads, as ``serve`` runs) is measured too, just before the servers for each
+request, and every row gets its p50 and throughput as ratios to that floor measurement.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import argparse
 import http.client
 import os
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -41,15 +46,17 @@ REQUESTS = {
     "lookup": "/sparql?format=json&query=" + quote("SELECT ?t WHERE { <id/provincie/drenthe> ?p ?t } LIMIT 5"),
     "canned": "/queries/taken-provincie?format=json",
     "page": "/doc/provincie/drenthe",
+    "document": "/doc/document/drenthe-2010-pns",
     "home": "/",
 }
+FLOOR = Path(__file__).resolve().parent / "floor.py"
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def requests(document: str) -> dict[str, str]:
     """Paths by name: the ones above and the suite's SPARQL classes (on ``document``)."""
     target = suite.Target(document)
-    found = dict(REQUESTS)
+    found = {**REQUESTS, "document": f"/doc/document/{document}"}
     for request in suite.BASE_REQUESTS:
         if request.kind == "sparql" and request.name not in found:
             accept = "json" if request.accept == suite.JSON else "ttl"
@@ -67,6 +74,24 @@ def start(src: str, extra: dict[str, str] | None = None, serve_args: list[str] |
     assert proc.stdout is not None
     line = proc.stdout.readline()
     return proc, line.split("serving on ", 1)[1].strip().rstrip("/")
+
+
+def start_floor(threads: int = 16) -> tuple[subprocess.Popen, str]:
+    """The floor app under waitress on a free port, once it answers."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, str(FLOOR), "waitress", str(port), str(threads)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("the floor app did not start")
 
 
 def tree(root: int) -> dict[int, float]:
@@ -141,25 +166,34 @@ def main() -> None:
     parser.add_argument("--serve-args", default="", help="options before serve, e.g. '--root DIR --cache-dir C'")
     parser.add_argument("--env", nargs="*", default=[], help="NAME=VALUE for every server, e.g. KENNISGRAAF_CACHE_MB=0 "
                         "to measure first requests (misses)")
+    parser.add_argument("--floor", action="store_true", help="measure the floor app too and give ratios to it")
     args = parser.parse_args()
     paths = requests(args.document)
     servers = {}
     for spec in args.trees:
         label, src = spec.split("=", 1)
         servers[label] = start(src, dict(item.split("=", 1) for item in args.env), args.serve_args.split())
+    floor = start_floor() if args.floor else None
     try:
         for _, base in servers.values():
             for name in args.only:
                 sequential(base, paths[name], 5, args.first)  # warm: index, workers
-        print("round request server p50_ms req_s cpu_ms_per_req forks")
+        ratio_heads = " p50_x_floor req_s_x_floor" if floor else ""
+        print("round request server p50_ms req_s cpu_ms_per_req forks" + ratio_heads)
         for round_ in range(args.rounds):
             for name in args.only:
+                if floor is not None:  # measured again for every request: the machine's load drifts
+                    floor_p50 = sequential(floor[1], "/", args.repeat)
+                    floor_rate, floor_cpu, _ = throughput(floor[0], floor[1], "/", args.clients, args.seconds)
+                    print(f"{round_} {name} floor {floor_p50:.2f} {floor_rate:.0f} {floor_cpu:.2f} 0 1.00 1.00",
+                          flush=True)
                 for label, (proc, base) in servers.items():
                     p50 = sequential(base, paths[name], args.repeat, args.first)
                     rate, cpu, forks = throughput(proc, base, paths[name], args.clients, args.seconds, args.first)
-                    print(f"{round_} {name} {label} {p50:.2f} {rate:.0f} {cpu:.2f} {forks}", flush=True)
+                    ratios = f" {p50 / floor_p50:.2f} {rate / floor_rate:.2f}" if floor is not None else ""
+                    print(f"{round_} {name} {label} {p50:.2f} {rate:.0f} {cpu:.2f} {forks}{ratios}", flush=True)
     finally:
-        for proc, _ in servers.values():
+        for proc, _ in [*servers.values(), *([floor] if floor else [])]:
             proc.terminate()
             proc.wait()
 

@@ -53,8 +53,13 @@ def create_app(
     app.json.ensure_ascii = False
     app.extensions["kennisgraaf"] = Context(settings, dataset, UriStrategy(dataset.base), store)
     # First: its after-request hook runs last and keeps the answer with every other hook's headers.
-    app.extensions["kennisgraaf.answers"] = cache.init_app(app, settings.cache_mb * 1024 * 1024,
-                                                           settings.cache_max_age)
+    answers = cache.init_app(app, settings.cache_mb * 1024 * 1024, settings.cache_max_age)
+    app.extensions["kennisgraaf.answers"] = answers
+    if settings.cache_mb:
+        # Repeated requests are answered in front of Flask (web/cache.py, RawAnswers); the raw index
+        # holds keys only, one per 4 KB of the answer budget.
+        app.wsgi_app = cache.RawAnswers(app.wsgi_app, answers, lambda: app.extensions["kennisgraaf"].dataset.key,
+                                        app.config["MAX_CONTENT_LENGTH"], max(256, answers.max_bytes // 4096))
     errors.init_app(app)
     i18n.init_app(app)
     app.register_blueprint(queries_bp)
