@@ -188,3 +188,38 @@ def test_validate_a_file_that_does_not_exist_is_unusable_input(tmp_path):
     result = run("validate", str(tmp_path / "nope.ttl"))
     assert result.exit_code == 2
     assert "nope.ttl" in result.output
+
+
+EXTRA_LETTER = "\n<id/document/zonder-afzender> a kg:Letter .\n"  # no sender, date, source text, …
+
+
+def test_a_shape_violation_fails_the_build_with_a_readable_report_even_after_a_clean_validate(working_copy,
+                                                                                            tmp_path):
+    cache = tmp_path / "c"
+    assert run("--root", str(working_copy), "--cache-dir", str(cache), "validate").exit_code == 0
+    path = working_copy / DOCUMENT
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + EXTRA_LETTER, encoding="utf-8")
+    line = text.count("\n") + 2
+    result = run("--root", str(working_copy), "--cache-dir", str(cache), "build")
+    assert result.exit_code == 1, result.output
+    assert "the data violates the shapes" in result.output
+    # The readable report: the file and line of the focus node, the shape and its messages in both languages.
+    assert f"https://w3id.org/kennisgraaf/id/document/zonder-afzender  ({path}:{line})" in result.output
+    assert "Violation: https://w3id.org/kennisgraaf/def/shapes#Document-sender" in result.output
+    assert "nl: Een document heeft ten minste één afzender" in result.output
+    assert "Traceback" not in result.output
+    assert not [p for p in cache.iterdir() if p.name != "checks"]  # no dataset cache written
+
+
+def test_build_takes_the_shacl_report_of_a_validate_of_the_same_files_and_force_runs_it_again(working_copy,
+                                                                                              tmp_path):
+    cache = tmp_path / "c"
+    assert run("--root", str(working_copy), "--cache-dir", str(cache), "validate").exit_code == 0
+    reused = run("--root", str(working_copy), "--cache-dir", str(cache), "build")
+    assert reused.exit_code == 0, reused.output
+    assert "SHACL report of these files from the check cache" in reused.output
+    forced = run("--root", str(working_copy), "--cache-dir", str(cache), "build", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert "validated: 0 violations" in forced.output
+    assert "from the check cache" not in forced.output

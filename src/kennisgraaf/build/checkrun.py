@@ -297,26 +297,63 @@ def _quotes(run: _Run, files: list[Path]) -> list[Finding]:
 
 
 def _shacl(run: _Run) -> Report:
-    key = _key("shacl", "own" if run.own else "root", *run.signature(*_TURTLE_ROLES))
-    cached = run.cache.get("shacl", key)
+    shared = SharedChecks(run)
+    cached = shared.cached_shacl()
     if cached is not None:
-        graph = Graph().parse(data=cached["graph"], format="nt")
-        return Report(tuple(Finding(**f) for f in cached["findings"]), graph, hidden=cached["hidden"])
+        return cached
     shapes = run.union(run.inputs.shapes)
-    # The dry run that proves pyshacl can use the shapes (0.3 s) depends on the shapes files only.
-    shapes_key = _key("shapes", *run.signature("shapes"))
-    if run.cache.get("shapes", shapes_key) is None:
-        usable_shapes(shapes, run.inputs.root / "shapes")
-        run.cache.put("shapes", shapes_key, {"usable": True})
+    shared.check_shapes(shapes)
     data_files = [p for p in [*run.own, *run.reference, *run.documents] if run.graph(p) is not None]
     subject_files: dict[str, Path] = {}
     for path in data_files:  # own files first: a node they state is reported at their line
         for subject in run.graph(path).subjects():  # type: ignore[union-attr]
             subject_files.setdefault(str(subject), path)
     keep = set().union(*(set(run.graph(p).subjects()) for p in run.own)) if run.own else None  # type: ignore[union-attr]
-    report = validate(run.union(data_files), shapes, run.ontology(), subject_files=subject_files, keep=keep)
-    assert report.report_graph is not None
-    run.cache.put("shacl", key, {"findings": [asdict(f) for f in report.findings], "hidden": report.hidden,
-                                 "graph": report.report_graph.serialize(format="nt")})
+    report = validate([run.graph(p) for p in data_files], shapes, run.ontology(),  # type: ignore[misc]
+                      subject_files=subject_files, keep=keep)
+    shared.keep_shacl(report)
     run.rechecked.append("SHACL (all data: a Turtle file changed)")
     return report
+
+
+class SharedChecks:
+    """The checks a build shares with ``validate`` through the check cache, under the same keys:
+    that pyshacl can use the shapes (keyed by the shapes files) and the SHACL report of the whole
+    working copy (keyed by every Turtle file). So after ``validate`` (the maintainer's loop) a
+    ``build`` of the same files skips both, and after a build ``validate`` answers SHACL from the cache.
+    """
+
+    def __init__(self, run: _Run, *, reuse: bool = True) -> None:
+        self.run = run
+        self.reuse = reuse  # False (``build --force``): compute again, and record the fresh answers
+
+    @classmethod
+    def of(cls, inputs: Inputs, cache_dir: Path | None, *, reuse: bool = True) -> SharedChecks:
+        """The shared checks of a whole working copy, cached under ``cache_dir/checks``."""
+        return cls(_Run(inputs, [], CheckCache(cache_dir / "checks" if cache_dir else None)), reuse=reuse)
+
+    def check_shapes(self, shapes: Graph) -> None:
+        """Prove that pyshacl can use ``shapes`` (the dry run, 0.3 s), unless the cache already has."""
+        key = _key("shapes", *self.run.signature("shapes"))
+        if self.reuse and self.run.cache.get("shapes", key) is not None:
+            return
+        usable_shapes(shapes, self.run.inputs.root / "shapes")
+        self.run.cache.put("shapes", key, {"usable": True})
+
+    def _shacl_key(self) -> str:
+        return _key("shacl", "own" if self.run.own else "root", *self.run.signature(*_TURTLE_ROLES))
+
+    def cached_shacl(self) -> Report | None:
+        """The SHACL report of these very Turtle files, if the cache has it."""
+        cached = self.run.cache.get("shacl", self._shacl_key()) if self.reuse else None
+        if cached is None:
+            return None
+        graph = Graph().parse(data=cached["graph"], format="nt")
+        return Report(tuple(Finding(**f) for f in cached["findings"]), graph, hidden=cached["hidden"])
+
+    def keep_shacl(self, report: Report) -> None:
+        """Record the SHACL report of these Turtle files."""
+        assert report.report_graph is not None
+        self.run.cache.put("shacl", self._shacl_key(), {
+            "findings": [asdict(f) for f in report.findings], "hidden": report.hidden,
+            "graph": report.report_graph.serialize(format="nt")})

@@ -26,7 +26,7 @@ from rdflib.namespace import RDF, RDFS
 from kennisgraaf import __version__
 from kennisgraaf.build.cachekey import input_hash
 from kennisgraaf.build.canonical import blank_node_labels, graph_quads, serialise, sorted_quads
-from kennisgraaf.build.checkrun import Answer, run_checks
+from kennisgraaf.build.checkrun import Answer, SharedChecks, run_checks
 from kennisgraaf.build.dataset import (
     EXPLANATIONS_FILE,
     SHAPES_FILE,
@@ -44,7 +44,7 @@ from kennisgraaf.build.inference import closure
 from kennisgraaf.build.inputs import BuildError, Inputs, file_digest, find_inputs
 from kennisgraaf.build.rdfio import TurtleError, read_turtle, rebase
 from kennisgraaf.build.sources import read_source
-from kennisgraaf.build.validate import Report, ShapesError, load_shapes, validate
+from kennisgraaf.build.validate import Report, ShapesError, read_shapes, usable_shapes, validate
 from kennisgraaf.config import Settings
 from kennisgraaf.vocab import (
     DEFAULT_BASE,
@@ -137,7 +137,11 @@ def build_or_reuse(settings: Settings, *, progress: Progress | None = None, forc
         previous = None
     reason = "--force" if force else damage or rebuild_reason(previous, manifest, settings.base_iri)
     progress.step(f"building: {reason}")
-    graphs, meta, extra_files = run_pipeline(inputs, settings.base_iri, progress, closure_engine=settings.closure)
+    # The shapes dry run and the SHACL report are shared with `validate` through the check cache;
+    # --force computes them again.
+    checks = SharedChecks.of(inputs, settings.cache_path, reuse=not force)
+    graphs, meta, extra_files = run_pipeline(inputs, settings.base_iri, progress, closure_engine=settings.closure,
+                                             checks=checks)
     meta["key"] = key
     meta["inputs"] = manifest
     write_atomically(target, graphs, meta, extra_files)
@@ -163,13 +167,6 @@ class Parsed:
     reference: Graph
     documents: dict[str, Graph]
     subject_files: dict[str, Path]
-
-    def asserted(self) -> Graph:
-        graph = Graph()
-        graph += self.reference
-        for document in self.documents.values():
-            graph += document
-        return graph
 
 
 def parse_inputs(inputs: Inputs, extra: list[Path] | None = None) -> Parsed:
@@ -211,18 +208,30 @@ def check_all_quotes(inputs: Inputs, parsed: Parsed, paths: dict[str, Path]) -> 
     return locations
 
 
-def _shapes(inputs: Inputs) -> Graph:
+def _shapes(inputs: Inputs, checks: SharedChecks | None) -> Graph:
     try:
-        return load_shapes(inputs.root / "shapes")
+        shapes = read_shapes(inputs.root / "shapes")
+        if checks is None:
+            return usable_shapes(shapes, inputs.root / "shapes")
+        checks.check_shapes(shapes)
+        return shapes
     except TurtleError as exc:
         raise BuildError(str(exc), 2) from None
 
 
-def _validate(parsed: Parsed, shapes: Graph) -> Report:
+def _validate(parsed: Parsed, shapes: Graph, checks: SharedChecks | None) -> tuple[Report, bool]:
+    """The SHACL report of the parsed data, and whether it came from the check cache."""
+    cached = checks.cached_shacl() if checks is not None else None
+    if cached is not None:
+        return cached, True
     try:
-        return validate(parsed.asserted(), shapes, parsed.ontology, subject_files=parsed.subject_files)
+        report = validate([parsed.reference, *parsed.documents.values()], shapes, parsed.ontology,
+                          subject_files=parsed.subject_files)
     except ShapesError as exc:
         raise BuildError(f"the shapes cannot be used: {exc}", 2) from None
+    if checks is not None:
+        checks.keep_shacl(report)
+    return report, False
 
 
 def check(settings: Settings, files: list[Path] | None = None) -> Answer:
@@ -260,20 +269,24 @@ def validate_files(settings: Settings, files: list[Path]) -> Report:
 CLOSURE_ENGINES = ("chainer", "owlrl")
 
 
-def run_pipeline(inputs: Inputs, base: str, progress: Progress, *,
-                 closure_engine: str = "chainer") -> tuple[dict[str, Graph], dict, dict[str, str]]:
-    """Run every build step; return the named graphs (by name), the build metadata and extra cache files."""
+def run_pipeline(inputs: Inputs, base: str, progress: Progress, *, closure_engine: str = "chainer",
+                 checks: SharedChecks | None = None) -> tuple[dict[str, Graph], dict, dict[str, str]]:
+    """Run every build step; return the named graphs (by name), the build metadata and extra cache files.
+
+    With ``checks``, the shapes dry run and the SHACL report are taken from (and kept in) the check cache.
+    """
     if closure_engine not in CLOSURE_ENGINES:
         raise BuildError(f"closure: unknown engine {closure_engine!r} (one of: {', '.join(CLOSURE_ENGINES)})", 2)
     parsed = parse_inputs(inputs)
     progress.step(f"parsed {len(inputs.ontology) + len(inputs.reference) + len(inputs.documents)} Turtle files")
     locations = check_all_quotes(inputs, parsed, {p.stem: p for p in inputs.documents})
     progress.step(f"checked {len(set(locations.subjects(RDF.type, KG.QuoteLocation)))} quote locations")
-    shapes = _shapes(inputs)
-    report = _validate(parsed, shapes)
+    shapes = _shapes(inputs, checks)
+    report, reused = _validate(parsed, shapes, checks)
     if not report.conforms:
         raise BuildError("the data violates the shapes", 1, report)
-    progress.step(f"validated: {len(report.violations)} violations, {len(report.warnings)} warnings")
+    progress.step(f"validated: {len(report.violations)} violations, {len(report.warnings)} warnings"
+                  + (" (SHACL report of these files from the check cache)" if reused else ""))
 
     graphs = {GRAPH_ONTOLOGY: parsed.ontology, GRAPH_REFERENCE: parsed.reference, GRAPH_QUOTES: locations,
               **parsed.documents}
