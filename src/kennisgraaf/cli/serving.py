@@ -2,13 +2,15 @@
 
 ``serve`` with a warm build cache starts in this order, so that the two interpreters work at once:
 open the cached build (no build stack), start the query workers' fork server loading the store in
-the background, build the app (Flask, the blueprints, the canned-query catalogue), then wait for
-the fork server and the warm workers, and only then listen. A build, store or catalogue that
+the background, build the app (Flask, the blueprints, the canned-query catalogue), start compiling
+the first pages' templates and loading the page index in the background, then wait for the fork
+server and the warm workers, and only then listen. A build, store or catalogue that
 cannot be used stops ``serve`` with its reason before it listens: nothing is served half-built.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 import click
@@ -43,14 +45,19 @@ def serve(ctx: click.Context) -> None:
     close = getattr(store, "close", None)
     try:
         from kennisgraaf.web import create_app, server
+        from kennisgraaf.web.state import prepare
 
         app = create_app(settings, dataset=dataset, store=store)
+        store_ready = threading.Event()
+        prepare(app, store_ready)  # templates and page index in the background: the first page need not wait
         warm_up = getattr(store, "warm_up", None)
         if warm_up is not None:
             warm_up()
+        store_ready.set()
     except WorkerFailed as exc:
         _close(close)
-        raise UsageProblem(f"cannot serve the build in {dataset.path}: {exc}") from None
+        raise UsageProblem(f"cannot serve the build in {dataset.path}: {exc}; `kennisgraaf build --force` "
+                           "builds it again") from None
     except BaseException:
         _close(close)
         raise

@@ -13,7 +13,6 @@ from functools import cache
 from importlib.resources import files
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from kennisgraaf.site.pageindex import Evidence, Location, PageIndex, PageQueries
 from kennisgraaf.site.whylinks import why_href
@@ -30,13 +29,16 @@ PLAIN_DATATYPES = frozenset({ox.NamedNode(XSD.string), ox.NamedNode(RDF.langStri
 
 @cache
 def vocabulary_labels() -> dict[str, dict[str, str]]:
-    """Display labels of standard-vocabulary terms (templates/resources/vocabulary-labels.ttl)."""
-    graph = Graph()
-    graph.parse(data=files("kennisgraaf").joinpath("templates", "resources", "vocabulary-labels.ttl")
-                .read_text(encoding="utf-8"), format="turtle")
+    """Display labels of standard-vocabulary terms (templates/resources/vocabulary-labels.ttl).
+
+    Read with pyoxigraph, not rdflib: serving loads no rdflib parser (tests/test_cold_serve.py).
+    """
+    text = files("kennisgraaf").joinpath("templates", "resources", "vocabulary-labels.ttl").read_bytes()
+    label = ox.NamedNode(str(RDFS.label))
     labels: dict[str, dict[str, str]] = defaultdict(dict)
-    for term, label in graph.subject_objects(RDFS.label):
-        labels[str(term)][label.language or ""] = str(label)
+    for triple in ox.parse(text, format=ox.RdfFormat.TURTLE):
+        if triple.predicate == label and isinstance(triple.object, ox.Literal):
+            labels[triple.subject.value][triple.object.language or ""] = triple.object.value
     return dict(labels)
 
 

@@ -17,17 +17,21 @@ ours, because it needs three things werkzeug's ``best_match`` does not do:
 - **The most specific range decides** (RFC 9110 §12.5.1), also between an exact type and an alias:
   ``application/ld+json;q=0.1, application/json`` gives JSON-LD at q=0.1.
 
-Importing this module loads no web framework beyond werkzeug's parser: the query workers use it.
+Importing this module loads no web framework: the query workers' fork server imports it for the
+registry, and werkzeug (whose package import alone loads its test client and development server,
+about 40 ms) only where an Accept header is read, in the app.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
+
+if TYPE_CHECKING:
+    from werkzeug.datastructures import MIMEAccept
 
 HTML = "text/html"
 PLAIN_TEXT = "text/plain"
@@ -126,6 +130,9 @@ def split_extension(path: str) -> tuple[str, MediaType | None]:
 
 def _ranges(accept: MIMEAccept | str | None) -> list[tuple[str, str, float]]:
     """(type, subtype, q) of each usable media range; ranges asking for a charset other than UTF-8 left out."""
+    from werkzeug.datastructures import MIMEAccept  # see the module note: not at import time
+    from werkzeug.http import parse_accept_header
+
     parsed = accept if isinstance(accept, MIMEAccept) else parse_accept_header(accept or "", MIMEAccept)
     ranges = []
     for value, quality in parsed:

@@ -285,7 +285,7 @@ def main(argv: list[str]) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         store, loaded = load_store(spec)
-    except (DamagedFile, OSError, SyntaxError) as exc:
+    except (DamagedFile, OSError, SyntaxError, RuntimeError) as exc:  # RuntimeError: RocksDB found corruption
         control.sendall(json.dumps({"error": str(exc)}).encode() + b"\n")
         return
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
