@@ -173,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--top", type=int, default=12)
     parser.add_argument("--first", action="store_true", help="every request a new query text (answer cache misses)")
     parser.add_argument("--out", type=Path, help="also write the report (Markdown) here")
+    parser.add_argument("--gil", action="store_true", help="sample only threads holding the GIL: the server's "
+                        "Python work, without threads waiting for the GIL (else shown in the call they return from)")
     args = parser.parse_args(argv)
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     for kind in kinds:
@@ -197,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 raw = work / f"{kind}.txt"
                 spy_process = subprocess.Popen(
                     [spy, "record", "--pid", str(process.pid), "--subprocesses", "--rate", str(args.rate),
-                     "--format", "raw", "--full-filenames", "--output", str(raw),
+                     *(["--gil"] * args.gil), "--format", "raw", "--full-filenames", "--output", str(raw),
                      "--duration", str(int(args.seconds))], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                     text=True)
                 time.sleep(0.5)  # py-spy attaches

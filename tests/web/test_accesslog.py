@@ -35,3 +35,16 @@ def test_serve_logs_by_default_and_not_with_the_flag(serve_process):
     time.sleep(0.5)  # the line is written after the body is sent
     assert any(re.search(r'"GET /health" 200 \d+ ', line) for line in logged.output)
     assert not any('"GET /health"' in line for line in quiet.output)
+
+
+def test_a_hit_answered_in_front_of_flask_is_logged_too(app):
+    stream = io.StringIO()
+    client = httpx.Client(transport=httpx.WSGITransport(app=AccessLog(app, stream)), base_url="http://kg.test")
+    headers = {"Accept": "text/html, */*;q=0.123"}  # a request key of this test's own
+    first = client.get("/doc/provincie/groningen", headers=headers)
+    again = client.get("/doc/provincie/groningen", headers=headers)
+    assert (first.headers["X-Cache"], again.headers["X-Cache"]) == ("miss", "hit")
+    lines = [LINE.match(line) for line in stream.getvalue().splitlines()]
+    assert len(lines) == 2 and all(lines)
+    assert lines[1].group(2, 3, 4) == ("GET", "/doc/provincie/groningen", "200")
+    assert int(lines[1].group(5)) == len(again.content) == len(first.content)

@@ -57,49 +57,50 @@ class ExplainedErrorTask(ErrorTask):
 
 
 class LingeringChannel(HTTPChannel):
-    """An HTTP channel that, after refusing a request, drains the client's body instead of resetting it."""
+    """An HTTP channel that, after refusing a request, drains the client's body instead of resetting it.
+
+    waitress's I/O loop asks every channel ``readable()`` and ``writable()`` on every turn, so a
+    channel only takes the draining versions of those (and of ``handle_read``) when it starts to
+    drain, as attributes of its own; the others keep waitress's methods with no extra call.
+    """
 
     error_task_class = ExplainedErrorTask
     linger = False
-    draining = False
     drained = 0
     drain_until = 0.0
 
     def handle_close(self) -> None:
-        if self.linger and not self.draining and self.connected and self.socket is not None:
+        if self.linger and self.connected and self.socket is not None:
             try:
                 self.socket.shutdown(socket.SHUT_WR)  # the answer is complete: the client sees the end
             except OSError:
                 super().handle_close()
                 return
-            self.draining = True
+            self.linger = False  # the next close is the real one
             self.will_close = False
             self.drain_until = time.monotonic() + LINGER_SECONDS
+            self.readable = self._drain_readable  # type: ignore[method-assign]
+            self.writable = self._drain_writable  # type: ignore[method-assign]
+            self.handle_read = self._drain_read  # type: ignore[method-assign]
             return
         super().handle_close()
 
-    def readable(self) -> bool:
-        return True if self.draining else super().readable()
+    def _drain_readable(self) -> bool:
+        return True
 
-    def writable(self) -> bool:
+    def _drain_writable(self) -> bool:
         # While draining, only the server's idle-channel sweep (will_close) makes this writable.
-        return self.will_close if self.draining else super().writable()
+        return self.will_close
 
-    def handle_read(self) -> None:
-        if not self.draining:
-            super().handle_read()
-            return
+    def _drain_read(self) -> None:
         try:
             data = self.recv(self.adj.recv_bytes)  # b"" (closed by the client) calls handle_close
         except OSError:
             data = b""
         self.drained += len(data)
         if data and (self.drained > LINGER_BYTES or time.monotonic() > self.drain_until):
-            self.draining = False
-            self.linger = False
             super().handle_close()
         elif not data and self.socket is not None:
-            self.linger = False
             super().handle_close()
 
 
@@ -119,6 +120,9 @@ def create_server(app: Callable[..., Any], settings: Settings) -> Any:
         # Idle connections are closed after this many seconds; half-open clients cost a socket only.
         channel_timeout=max(30, int(settings.query_timeout) + 20),
         connection_limit=1000,
+        # poll() rather than select(): select cannot watch a descriptor numbered 1024 or more, which
+        # 1000 connections plus the server's own files can reach; no slower (docs/benchmarks.md).
+        asyncore_use_poll=True,
         expose_tracebacks=False,
         clear_untrusted_proxy_headers=True,
         # The per-client caps (web/fairness.py) need the real client: only the configured proxy may name it.
