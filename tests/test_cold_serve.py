@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import httpx
@@ -23,6 +24,8 @@ from kennisgraaf.build.cached import dataset_for, open_warm
 from kennisgraaf.build.dataset import STORE_DIR, BuiltDataset
 from kennisgraaf.config import Settings
 from kennisgraaf.store.workers import WorkerSpec, start_command
+from kennisgraaf.web import create_app
+from kennisgraaf.web.state import FIRST_TEMPLATES, page_index, prepare
 
 # What a start from a warm cache has no use for: building (parsers, SHACL, OWL-RL, the chainer and
 # the steps around them) and talking to a remote store.
@@ -105,3 +108,28 @@ def test_serve_refuses_a_damaged_store_with_its_reason_before_it_listens(cache_c
     assert "kennisgraaf build --force" in result.stderr
     assert "serving on" not in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_prepare_compiles_the_first_templates_and_loads_the_page_index_once_the_store_is_ready(settings, built):
+    app = create_app(settings, dataset=built)
+    store = app.extensions["kennisgraaf"].store
+    try:
+        ready = threading.Event()
+        thread = prepare(app, ready)
+        thread.join(timeout=1)
+        assert thread.is_alive()  # the index waits for the store
+        store.warm_up()
+        ready.set()
+        thread.join(timeout=60)
+        assert not thread.is_alive()
+        compiled = {name for _, name in app.jinja_env.cache.keys()}
+        assert set(FIRST_TEMPLATES) <= compiled
+        executed = []
+        run = store.execute
+        store._store.execute = lambda *args, **kwargs: executed.append(args) or run(*args, **kwargs)
+        with app.app_context():
+            index = page_index()
+        assert executed == []  # prepared: asking for it runs no query
+        assert index.label(f"{built.base}id/provincie/drenthe", "nl") == "Provincie Drenthe"
+    finally:
+        store.close()
