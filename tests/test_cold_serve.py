@@ -133,3 +133,12 @@ def test_prepare_compiles_the_first_templates_and_loads_the_page_index_once_the_
         assert index.label(f"{built.base}id/provincie/drenthe", "nl") == "Provincie Drenthe"
     finally:
         store.close()
+
+
+def test_the_cold_start_benchmark_measures_a_start(settings, built):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import coldstart
+
+    ask, page, cpu = coldstart.one_start(str(Path(__file__).resolve().parent.parent / "src"),
+                                         {"KENNISGRAAF_CACHE_DIR": settings.cache_dir})
+    assert 0 < ask <= page and cpu > 0  # figures exist and are in order; their size is not a test
