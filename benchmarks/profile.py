@@ -33,8 +33,9 @@ import suite  # noqa: E402
 
 KINDS = {request.name: request for request in suite.REQUESTS}
 # Leaf functions that mean "blocked, not on a CPU": py-spy counts a thread waiting on a lock or a
-# pipe as active, so these samples are left out of the shares.
-WAITING = re.compile(r"^(?:\S+\.)?(wait|select|poll|sleep|accept|_recv|recv|recv_into|readinto|acquire|"
+# pipe as active, so these samples are left out of the shares. waitress's I/O loop waits in
+# ``poll`` (select) or ``poll2`` (poll(), kennisgraaf's setting).
+WAITING = re.compile(r"^(?:\S+\.)?(wait|select|poll2?|sleep|accept|_recv|recv|recv_into|readinto|acquire|"
                      r"_wait_for_tstate_lock|_recv_bytes|read)$|^Condition\.__enter__$")
 FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^():]+)(?::(?P<line>\d+))?\)$")
 
