@@ -173,10 +173,13 @@ class GuardedStore:
             raise StoreError(exc.message, exc.status) from None
         kind = admitted.form
         supported = mediatypes.GRAPH_TYPES if kind == "graph" else mediatypes.RESULT_TYPES
-        try:
-            media_type = mediatypes.negotiate(accept, supported)
-        except mediatypes.NotAcceptable as exc:
-            raise StoreError(str(exc), 406) from None
+        if accept in supported:  # the endpoint has negotiated already: no Accept header to read again
+            media_type = accept
+        else:
+            try:
+                media_type = mediatypes.negotiate(accept, supported)
+            except mediatypes.NotAcceptable as exc:
+                raise StoreError(str(exc), 406) from None
         if default_graphs is not None or named_graphs is not None:
             default = list(default_graphs) if default_graphs is not None else self._default(asserted)
             named = list(named_graphs) if named_graphs is not None else list(self.named)
@@ -185,7 +188,8 @@ class GuardedStore:
         else:
             default, named = self._default(asserted), list(self.named)
         for name in [*(default or []), *named]:
-            _check_iri(name)
+            if name not in self.graphs:  # the dataset's own graph names are IRIs
+                _check_iri(name)
         return QueryPlan(admitted, kind, media_type, default, named)
 
     def _default(self, asserted: bool) -> list[str] | None:

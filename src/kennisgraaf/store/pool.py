@@ -300,9 +300,12 @@ def _renice(pid: int, niceness: int) -> bool:
 
 
 def _alive(worker: Worker) -> bool:
-    """Whether an idle worker can take a job: its process exists and its socket has no end-of-file waiting."""
+    """Whether an idle worker can take a job: its socket has no end-of-file waiting.
+
+    Only the worker holds the other end (the fork server closes its copy), so a worker that has
+    died, killed or not, has closed it: one poll, no signal to its process id.
+    """
     try:
-        os.kill(worker.pid, 0)
         return not worker.conn.poll(0)  # an idle worker sends nothing: readable means closed
     except (OSError, EOFError):
         return False

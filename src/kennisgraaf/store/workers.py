@@ -42,6 +42,9 @@ from kennisgraaf.sparql.results import serialise_solutions
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 ALARM_GRACE = 5  # seconds past a job's time limit before a worker ends itself
+# Answers up to this size are written by pyoxigraph; a bigger one is run again on the slow path, which
+# cuts it at the limits. Bounded so that the work thrown away stays small next to what follows it.
+FAST_PATH_BYTES = 2 * 1024 * 1024
 FORK = b"F"
 
 
@@ -141,17 +144,28 @@ class _TooBig(Exception):
 
 
 class _BoundedSink:
-    """Where pyoxigraph's serialisers write: it holds at most ``limit`` bytes, then raises :class:`_TooBig`."""
+    """Where pyoxigraph's serialisers write: it holds at most ``limit`` bytes, then raises :class:`_TooBig`.
 
-    def __init__(self, limit: int) -> None:
+    With a ``marker`` (the byte string that starts a row, see :func:`_most_rows`) it also stops once
+    the rows it has seen may pass ``rows``: the answer would go to the slow path anyway, so the
+    serialiser need not finish it first.
+    """
+
+    def __init__(self, limit: int, marker: bytes = b"", markers: int = 0) -> None:
         self.limit = limit
         self.size = 0
         self.parts: list[bytes] = []
+        self.marker = marker
+        self.markers_left = markers
 
     def write(self, data: bytes) -> int:
         self.size += len(data)
         if self.size > self.limit:
             raise _TooBig
+        if self.marker:
+            self.markers_left -= data.count(self.marker)
+            if self.markers_left < 0:
+                raise _TooBig
         self.parts.append(bytes(data))
         return len(data)
 
@@ -166,20 +180,22 @@ def _serialise(results: Any, job: Job, spec: WorkerSpec) -> tuple | None:
     """Serialise in pyoxigraph (Rust); None when the answer may be over the row or byte limit.
 
     Turning every row into Python objects and writing it in Python cost more than evaluating
-    the query (docs/benchmarks.md, first execution). The byte limit stops the serialiser as soon as
-    the answer passes it; the row limit is checked on the bytes afterwards, with a count that can
-    only be too high (see :func:`_most_rows`). Either way the job is run again on the slow path,
-    which cuts the answer at the limit and says so; small answers, nearly all, never get there.
+    the query (docs/benchmarks.md, first execution). The serialiser stops as soon as the answer
+    passes the byte limit (or :data:`FAST_PATH_BYTES`, if lower) or may pass the row limit, counted
+    with a count that can only be too high (see :func:`_most_rows`) as it writes and again on the
+    whole answer. Either way the job is run again on the slow path, which cuts the answer at the
+    limits and says so; small answers, nearly all, never get there, and a large one costs its
+    first two megabytes twice.
     """
     if isinstance(results, ox.QueryBoolean):
         fmt = ox.QueryResultsFormat.from_media_type(job.media_type)
         if job.media_type not in mediatypes.RESULT_TYPES or fmt is None:
             return ("error", 406, f"ASK results cannot be given as {job.media_type}")
         return ("ok", "ask", job.media_type, results.serialize(format=fmt), False)
-    sink = _BoundedSink(job.result_bytes)
     if isinstance(results, ox.QueryTriples):
         if job.media_type not in mediatypes.GRAPH_TYPES:
             return ("error", 406, f"graph results cannot be given as {job.media_type}")
+        sink = _BoundedSink(min(job.result_bytes, FAST_PATH_BYTES))
         cut: list[bool] = []
         try:
             _write_rdf(_first(results, job.result_limit, cut), sink, job.media_type, spec)
@@ -189,6 +205,8 @@ def _serialise(results: Any, job: Job, spec: WorkerSpec) -> tuple | None:
     fmt = ox.QueryResultsFormat.from_media_type(job.media_type)
     if job.media_type not in mediatypes.RESULT_TYPES or fmt is None:
         return ("error", 406, f"SELECT results cannot be given as {job.media_type}")
+    marker, in_head = _ROW_MARKER[job.media_type]
+    sink = _BoundedSink(min(job.result_bytes, FAST_PATH_BYTES), marker, job.result_limit + in_head)
     try:
         results.serialize(sink, format=fmt)
     except _TooBig:
@@ -208,18 +226,21 @@ def _first(triples: Any, limit: int, cut: list[bool]) -> Any:
         yield triple
 
 
+# What each row of serialised SELECT results holds once (see _most_rows), and how many the head holds.
+_ROW_MARKER = {mediatypes.SPARQL_JSON: (b"{", 3), mediatypes.SPARQL_XML: (b"<result>", 0),
+               mediatypes.CSV: (b"\n", 1), mediatypes.TSV: (b"\n", 1)}
+
+
 def _most_rows(body: bytes, media_type: str) -> int:
     """A count of the rows in serialised SELECT results that is never too low (exact for XML and TSV).
 
     Every JSON row is an object, so it opens a ``{`` (values may hold more: the count is then too
     high, which only sends the job to the slow path); the head takes three. XML escapes ``<`` in
-    values; TSV escapes line breaks; CSV may quote them, again only adding to the count.
+    values; TSV escapes line breaks and ends every line with one (the head is a line); CSV may
+    quote line breaks, again only adding to the count.
     """
-    if media_type == mediatypes.SPARQL_JSON:
-        return body.count(b"{") - 3
-    if media_type == mediatypes.SPARQL_XML:
-        return body.count(b"<result>")
-    return body.count(b"\n") - 1
+    marker, in_head = _ROW_MARKER[media_type]
+    return body.count(marker) - in_head
 
 
 def _serialise_cut(results: Any, job: Job, spec: WorkerSpec) -> tuple:
