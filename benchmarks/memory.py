@@ -139,7 +139,10 @@ def serve(args: argparse.Namespace) -> None:
     def client() -> None:
         session = requests.Session()
         while (n := next(counter)) < args.requests:
-            status = session.get(url + PATHS[n % len(PATHS)], timeout=120).status_code
+            try:
+                status = session.get(url + PATHS[n % len(PATHS)], timeout=args.timeout).status_code
+            except requests.RequestException:  # counted, not fatal: a slow answer must not end the run
+                status = 0
             with lock:
                 statuses[status] = statuses.get(status, 0) + 1
 
@@ -179,6 +182,7 @@ def main() -> None:
     served.add_argument("--cache-dir", type=Path)
     served.add_argument("--requests", type=int, default=10000)
     served.add_argument("--clients", type=int, default=4)
+    served.add_argument("--timeout", type=float, default=120.0, help="seconds a request may take (else status 0)")
     served.add_argument("--idle-seconds", type=float, default=2.0, help="wait after the first answer before 'idle'")
     ran = modes.add_parser("run", help="any command: the peak of its process tree")
     ran.add_argument("--every", type=float, default=0.25, help="seconds between samples")

@@ -58,20 +58,17 @@ def sorted_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     dataset, with a tie-break that keeps two nodes with the same description two nodes: an
     earlier hash of each node's description merged them (``:a :p [ :q 1 ] . :b :p [ :q 1 ]``
     lost a triple). Isomorphic input gives identical labels, so the bytes stay stable.
+    ``quads`` may be a generator: the dataset is the one copy (a set: duplicates go there); no
+    list or string-keyed dict of the quads beside it (at 1M triples each was hundreds of MB).
     """
     dataset = ox.Dataset(quads)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    unique = {str(q): q for q in dataset}
-    return [unique[key] for key in sorted(unique, key=_sort_key(unique))]
+    return sorted(dataset, key=_sort_key)
 
 
-def _sort_key(unique: Mapping[str, ox.Quad]):
-    def key(text: str) -> tuple[str, str, str, str]:
-        quad = unique[text]
-        graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
-        return (graph, str(quad.subject), str(quad.predicate), str(quad.object))
-
-    return key
+def _sort_key(quad: ox.Quad) -> tuple[str, str, str, str]:
+    graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
+    return (graph, str(quad.subject), str(quad.predicate), str(quad.object))
 
 
 def serialise(quads: Iterable[ox.Quad], fmt: ox.RdfFormat, prefixes: Mapping[str, str] | None = None) -> bytes:

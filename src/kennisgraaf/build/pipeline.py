@@ -344,10 +344,10 @@ def write_atomically(target: Path, graphs: dict[str, Graph], meta: dict, files: 
     target.parent.mkdir(parents=True, exist_ok=True)
     base = meta["base"]
     labels = blank_node_labels(graphs.values())
-    quads = [q for name, g in graphs.items() for q in graph_quads(g, f"{base}graph/{name}", labels)]
+    quads = (q for name, g in graphs.items() for q in graph_quads(g, f"{base}graph/{name}", labels))
     tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
     try:
-        ox.serialize(sorted_quads(quads), str(tmp / "graphs.nq"), ox.RdfFormat.N_QUADS)
+        ox.serialize(sorted_quads(quads), str(tmp / "graphs.nq"), ox.RdfFormat.N_QUADS)  # no list: one copy fewer
         write_store(tmp / "graphs.nq", tmp / STORE_DIR, base)
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
         for name, text in (files or {}).items():
