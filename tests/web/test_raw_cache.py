@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from urllib.parse import urlencode
+from http.client import HTTPConnection
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from flask import Flask, request_started
@@ -190,3 +191,24 @@ def test_the_raw_index_keeps_its_bound_and_drops_the_oldest_first():
     assert index.get(bytes([2])) == "key-2"
     index.put(bytes([5]), "key-5")  # 2 was used last: 3 goes
     assert index.get(bytes([3])) is None and index.get(bytes([2])) == "key-2"
+
+
+def test_a_304_keeps_the_connection_open(live_server):
+    """waitress closed after every 304 (no Content-Length); a revalidating client then reconnected each time."""
+    parts = urlsplit(live_server.url)
+    connection = HTTPConnection(parts.hostname, parts.port, timeout=30)
+    path, headers = "/doc/provincie/flevoland", {"Accept": fresh_accept("text/html")}
+    try:
+        connection.request("GET", path, headers=headers)
+        first = connection.getresponse()
+        first.read()
+        opened = connection.sock
+        connection.request("GET", path, headers={**headers, "If-None-Match": first.getheader("ETag")})
+        conditional = connection.getresponse()
+        assert conditional.read() == b"" and conditional.status == 304
+        assert conditional.getheader("Connection") is None and connection.sock is opened
+        connection.request("GET", path, headers=headers)
+        again = connection.getresponse()
+        assert again.status == 200 and again.read() and connection.sock is opened
+    finally:
+        connection.close()

@@ -23,7 +23,7 @@ from typing import Any
 
 import waitress
 from waitress.channel import HTTPChannel
-from waitress.task import ErrorTask
+from waitress.task import ErrorTask, WSGITask
 from waitress.utilities import RequestEntityTooLarge
 
 from kennisgraaf.config import Settings
@@ -56,6 +56,30 @@ class ExplainedErrorTask(ErrorTask):
         super().execute()
 
 
+class ServingTask(WSGITask):
+    """waitress's WSGI task, except that a bodiless answer (304, 204) keeps the connection open.
+
+    waitress closes after any HTTP/1.1 answer without ``Content-Length``, which a 304 must not
+    carry, so a client revalidating with ``If-None-Match`` had to reconnect every time. Such an
+    answer ends with its header (RFC 9112 §6.3), so keeping the connection is safe; a client that
+    sent ``Connection: close`` still gets it closed.
+    """
+
+    bodiless_keep_alive = False
+
+    def build_response_header(self) -> bytes:
+        self.bodiless_keep_alive = (not self.has_body and self.version == "1.1" and not self.close_on_finish
+                                    and self.request.headers.get("CONNECTION", "").lower() != "close")
+        try:
+            return super().build_response_header()
+        finally:
+            self.bodiless_keep_alive = False
+
+    def set_close_on_finish(self) -> None:
+        if not self.bodiless_keep_alive:  # only the "no Content-Length" close of a bodiless answer is skipped
+            super().set_close_on_finish()
+
+
 class LingeringChannel(HTTPChannel):
     """An HTTP channel that, after refusing a request, drains the client's body instead of resetting it.
 
@@ -65,6 +89,7 @@ class LingeringChannel(HTTPChannel):
     """
 
     error_task_class = ExplainedErrorTask
+    task_class = ServingTask
     linger = False
     drained = 0
     drain_until = 0.0
