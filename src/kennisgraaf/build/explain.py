@@ -250,15 +250,19 @@ def to_json(explanations: Explanations, graphs: Mapping[str, Graph], inferred_na
 
     labels = rdf_lists(graphs.values())
     term_keys: dict[int, str] = {}
+    keys: dict[IdTriple, str] = {}  # one string per triple, however many derivations name it (1M triples: MBs)
 
     def key_of(triple: IdTriple) -> str:
-        parts = []
-        for term_id in triple:
-            part = term_keys.get(term_id)
-            if part is None:
-                part = term_keys[term_id] = _term_key(terms.term(term_id), labels)
-            parts.append(part)
-        return " ".join(parts)
+        key = keys.get(triple)
+        if key is None:
+            parts = []
+            for term_id in triple:
+                part = term_keys.get(term_id)
+                if part is None:
+                    part = term_keys[term_id] = _term_key(terms.term(term_id), labels)
+                parts.append(part)
+            key = keys[triple] = " ".join(parts)
+        return key
 
     quote = URIRef(base + KG_QUOTE)
     label_index: dict[Node, set[str]] = defaultdict(set)
