@@ -156,6 +156,19 @@ def test_a_hit_and_a_304_do_not_run_flask(counted_app, http_on):
     assert stale.status_code == 200 and stale.headers["X-Cache"] == "hit"
 
 
+def test_a_new_dataset_version_empties_the_raw_layer(counted_app, http_on, monkeypatch):
+    client = http_on(counted_app)
+    params = {"query": fresh_query(), "format": "json"}
+    first = client.get("/sparql", params=params)
+    assert client.get("/sparql", params=params).headers["X-Cache"] == "hit"
+    monkeypatch.setitem(counted_app.extensions["kennisgraaf"].dataset.meta, "key", "another-build")
+    before = counted_app.config["flask_requests"]
+    after = client.get("/sparql", params=params)
+    assert after.headers["X-Cache"] == "miss" and after.headers["ETag"] != first.headers["ETag"]
+    assert counted_app.config["flask_requests"] == before + 1
+    assert len(counted_app.wsgi_app.index) == 1 and len(counted_app.extensions["kennisgraaf.answers"]) == 1
+
+
 def test_a_304_repeats_the_caching_headers_of_its_200(http):
     headers = {"Accept": fresh_accept("application/json")}
     path = "/queries/taken-provincie?format=json"
