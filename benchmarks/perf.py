@@ -155,7 +155,7 @@ def throughput(proc: subprocess.Popen, base: str, path: str, clients: int, secon
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("trees", nargs="+", help="label=SRC")
+    parser.add_argument("trees", nargs="+", help="label=SRC, or label=SRC:NAME=VALUE:… with variables for it")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--clients", type=int, default=8)
@@ -172,7 +172,9 @@ def main() -> None:
     servers = {}
     for spec in args.trees:
         label, src = spec.split("=", 1)
-        servers[label] = start(src, dict(item.split("=", 1) for item in args.env), args.serve_args.split())
+        src, *own = src.split(":")  # label=SRC:NAME=VALUE:… sets variables for this server only
+        env = dict(item.split("=", 1) for item in [*args.env, *own])
+        servers[label] = start(src, env, args.serve_args.split())
     floor = start_floor() if args.floor else None
     try:
         for _, base in servers.values():
