@@ -346,14 +346,21 @@ class SharedChecks:
     def cached_shacl(self) -> Report | None:
         """The SHACL report of these very Turtle files, if the cache has it."""
         cached = self.run.cache.get("shacl", self._shacl_key()) if self.reuse else None
-        if cached is None:
-            return None
-        graph = Graph().parse(data=cached["graph"], format="nt")
-        return Report(tuple(Finding(**f) for f in cached["findings"]), graph, hidden=cached["hidden"])
+        return shacl_report(cached) if cached is not None else None
 
     def keep_shacl(self, report: Report) -> None:
         """Record the SHACL report of these Turtle files."""
-        assert report.report_graph is not None
-        self.run.cache.put("shacl", self._shacl_key(), {
-            "findings": [asdict(f) for f in report.findings], "hidden": report.hidden,
-            "graph": report.report_graph.serialize(format="nt")})
+        self.run.cache.put("shacl", self._shacl_key(), shacl_entry(report))
+
+
+def shacl_entry(report: Report) -> dict[str, Any]:
+    """A SHACL report as JSON can carry it (the check cache; the build's SHACL process to its parent)."""
+    assert report.report_graph is not None
+    return {"findings": [asdict(f) for f in report.findings], "hidden": report.hidden,
+            "graph": report.report_graph.serialize(format="nt")}
+
+
+def shacl_report(entry: dict[str, Any]) -> Report:
+    """The report :func:`shacl_entry` wrote down."""
+    graph = Graph().parse(data=entry["graph"], format="nt")
+    return Report(tuple(Finding(**f) for f in entry["findings"]), graph, hidden=entry["hidden"])

@@ -24,9 +24,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kennisgraaf import __version__
+from kennisgraaf.build.background import InBackground
 from kennisgraaf.build.cachekey import input_hash
 from kennisgraaf.build.canonical import blank_node_labels, graph_quads, serialise, sorted_quads
-from kennisgraaf.build.checkrun import Answer, SharedChecks, run_checks
+from kennisgraaf.build.checkrun import Answer, SharedChecks, run_checks, shacl_entry, shacl_report
 from kennisgraaf.build.dataset import (
     EXPLANATIONS_FILE,
     SHAPES_FILE,
@@ -140,11 +141,14 @@ def build_or_reuse(settings: Settings, *, progress: Progress | None = None, forc
     # The shapes dry run and the SHACL report are shared with `validate` through the check cache;
     # --force computes them again.
     checks = SharedChecks.of(inputs, settings.cache_path, reuse=not force)
-    graphs, meta, extra_files = run_pipeline(inputs, settings.base_iri, progress, closure_engine=settings.closure,
-                                             checks=checks)
-    meta["key"] = key
-    meta["inputs"] = manifest
-    write_atomically(target, graphs, meta, extra_files)
+    prepared = prepare_build(inputs, settings.base_iri, progress, closure_engine=settings.closure, checks=checks)
+    try:
+        # Written while SHACL still runs in its own process; committed (renamed into place) only
+        # once it says the data conforms.
+        write_atomically(target, prepared.graphs, {**prepared.meta, "key": key, "inputs": manifest},
+                         prepared.files, before_commit=prepared.conforming)
+    finally:
+        prepared.cancel()
     last.parent.mkdir(parents=True, exist_ok=True)
     last.write_text(json.dumps({"inputs": manifest, "base": settings.base_iri, "version": __version__, "key": key},
                                indent=1, sort_keys=True), encoding="utf-8")
@@ -208,30 +212,38 @@ def check_all_quotes(inputs: Inputs, parsed: Parsed, paths: dict[str, Path]) -> 
     return locations
 
 
-def _shapes(inputs: Inputs, checks: SharedChecks | None) -> Graph:
+def _shapes(inputs: Inputs) -> Graph:
     try:
-        shapes = read_shapes(inputs.root / "shapes")
-        if checks is None:
-            return usable_shapes(shapes, inputs.root / "shapes")
-        checks.check_shapes(shapes)
-        return shapes
+        return read_shapes(inputs.root / "shapes")
     except TurtleError as exc:
         raise BuildError(str(exc), 2) from None
 
 
-def _validate(parsed: Parsed, shapes: Graph, checks: SharedChecks | None) -> tuple[Report, bool]:
-    """The SHACL report of the parsed data, and whether it came from the check cache."""
-    cached = checks.cached_shacl() if checks is not None else None
-    if cached is not None:
-        return cached, True
+def _shacl_step(inputs: Inputs, parsed: Parsed, shapes: Graph, checks: SharedChecks | None) -> dict:
+    """Prove pyshacl can use the shapes, then validate (each from the check cache where it has them).
+
+    Returns the report as :func:`shacl_entry` writes it, whether it came from the cache, and the
+    step's own wall time (it runs in a process of its own: see :func:`prepare_build`).
+    """
+    started = time.perf_counter()
     try:
-        report = validate([parsed.reference, *parsed.documents.values()], shapes, parsed.ontology,
-                          subject_files=parsed.subject_files)
-    except ShapesError as exc:
-        raise BuildError(f"the shapes cannot be used: {exc}", 2) from None
-    if checks is not None:
-        checks.keep_shacl(report)
-    return report, False
+        if checks is None:
+            usable_shapes(shapes, inputs.root / "shapes")
+        else:
+            checks.check_shapes(shapes)
+    except TurtleError as exc:
+        raise BuildError(str(exc), 2) from None
+    cached = checks.cached_shacl() if checks is not None else None
+    if cached is None:
+        try:
+            report = validate([parsed.reference, *parsed.documents.values()], shapes, parsed.ontology,
+                              subject_files=parsed.subject_files)
+        except ShapesError as exc:
+            raise BuildError(f"the shapes cannot be used: {exc}", 2) from None
+        if checks is not None:
+            checks.keep_shacl(report)
+    return {"report": shacl_entry(cached or report), "reused": cached is not None,
+            "seconds": time.perf_counter() - started}
 
 
 def check(settings: Settings, files: list[Path] | None = None) -> Answer:
@@ -269,49 +281,86 @@ def validate_files(settings: Settings, files: list[Path]) -> Report:
 CLOSURE_ENGINES = ("chainer", "owlrl")
 
 
+@dataclass
+class PreparedBuild:
+    """Everything a build writes, and the SHACL step still running beside it (:meth:`conforming` waits)."""
+
+    graphs: dict[str, Graph]
+    meta: dict
+    files: dict[str, str]
+    shacl: InBackground
+    progress: Progress
+
+    def conforming(self) -> dict:
+        """Wait for SHACL; raise BuildError (exit 1, with the report) on a violation, else return the
+        metadata it adds (the warnings)."""
+        outcome = self.shacl.result()
+        report = shacl_report(outcome["report"])
+        if not report.conforms:
+            raise BuildError("the data violates the shapes", 1, report)
+        how = "from the check cache" if outcome["reused"] else f"{outcome['seconds']:.2f} s"
+        self.progress.step(f"validated: {len(report.violations)} violations, {len(report.warnings)} warnings "
+                           f"(SHACL report of these files {how})")
+        return {"warnings": json.loads(report.to_json()) if report.warnings else []}
+
+    def cancel(self) -> None:
+        self.shacl.cancel()
+
+
 def run_pipeline(inputs: Inputs, base: str, progress: Progress, *, closure_engine: str = "chainer",
                  checks: SharedChecks | None = None) -> tuple[dict[str, Graph], dict, dict[str, str]]:
     """Run every build step; return the named graphs (by name), the build metadata and extra cache files.
 
     With ``checks``, the shapes dry run and the SHACL report are taken from (and kept in) the check cache.
     """
+    prepared = prepare_build(inputs, base, progress, closure_engine=closure_engine, checks=checks)
+    try:
+        return prepared.graphs, {**prepared.meta, **prepared.conforming()}, prepared.files
+    finally:
+        prepared.cancel()
+
+
+def prepare_build(inputs: Inputs, base: str, progress: Progress, *, closure_engine: str = "chainer",
+                  checks: SharedChecks | None = None) -> PreparedBuild:
+    """Parse and check the quotes; start SHACL in a process of its own (``build/background.py``); run
+    the closure and the explanations meanwhile. The caller commits nothing before
+    :meth:`PreparedBuild.conforming` returns."""
     if closure_engine not in CLOSURE_ENGINES:
         raise BuildError(f"closure: unknown engine {closure_engine!r} (one of: {', '.join(CLOSURE_ENGINES)})", 2)
     parsed = parse_inputs(inputs)
     progress.step(f"parsed {len(inputs.ontology) + len(inputs.reference) + len(inputs.documents)} Turtle files")
     locations = check_all_quotes(inputs, parsed, {p.stem: p for p in inputs.documents})
     progress.step(f"checked {len(set(locations.subjects(RDF.type, KG.QuoteLocation)))} quote locations")
-    shapes = _shapes(inputs, checks)
-    report, reused = _validate(parsed, shapes, checks)
-    if not report.conforms:
-        raise BuildError("the data violates the shapes", 1, report)
-    progress.step(f"validated: {len(report.violations)} violations, {len(report.warnings)} warnings"
-                  + (" (SHACL report of these files from the check cache)" if reused else ""))
-
-    graphs = {GRAPH_ONTOLOGY: parsed.ontology, GRAPH_REFERENCE: parsed.reference, GRAPH_QUOTES: locations,
-              **parsed.documents}
-    if base != DEFAULT_BASE:
-        graphs = {name: rebase(graph, DEFAULT_BASE, base) for name, graph in graphs.items()}
-    inferred, found = infer(graphs, base, closure_engine)
-    graphs[GRAPH_INFERRED] = inferred
-    progress.step(f"OWL-RL closure ({closure_engine}): {len(inferred)} new triples kept")
-    explanations = explanations_json(found, graphs, GRAPH_INFERRED, base)
-    progress.step(f"explained {len(explanations['derived'])} derived triples "
-                  f"({len(explanations['missing'])} without a derivation)")
-    meta = {
-        "version": __version__,
-        "base": base,
-        "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "root": str(inputs.root),
-        "documents": sorted(parsed.documents),
-        "warnings": json.loads(report.to_json()) if report.warnings else [],
-        "triples": {name: len(graph) for name, graph in graphs.items()},
-        "explanations": {"derived": len(explanations["derived"]), "missing": len(explanations["missing"]),
-                         "extra": len(explanations["extra"])},
-    }
-    files = {EXPLANATIONS_FILE: json.dumps(explanations, ensure_ascii=False, sort_keys=True),
-             **serving_files(inputs, shapes, base)}
-    return graphs, meta, files
+    shapes = _shapes(inputs)
+    shacl = InBackground(lambda: _shacl_step(inputs, parsed, shapes, checks),
+                         error_report=shacl_entry, read_report=shacl_report)
+    try:
+        graphs = {GRAPH_ONTOLOGY: parsed.ontology, GRAPH_REFERENCE: parsed.reference, GRAPH_QUOTES: locations,
+                  **parsed.documents}
+        if base != DEFAULT_BASE:
+            graphs = {name: rebase(graph, DEFAULT_BASE, base) for name, graph in graphs.items()}
+        inferred, found = infer(graphs, base, closure_engine)
+        graphs[GRAPH_INFERRED] = inferred
+        progress.step(f"OWL-RL closure ({closure_engine}): {len(inferred)} new triples kept")
+        explanations = explanations_json(found, graphs, GRAPH_INFERRED, base)
+        progress.step(f"explained {len(explanations['derived'])} derived triples "
+                      f"({len(explanations['missing'])} without a derivation)")
+        meta = {
+            "version": __version__,
+            "base": base,
+            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "root": str(inputs.root),
+            "documents": sorted(parsed.documents),
+            "triples": {name: len(graph) for name, graph in graphs.items()},
+            "explanations": {"derived": len(explanations["derived"]), "missing": len(explanations["missing"]),
+                             "extra": len(explanations["extra"])},
+        }
+        files = {EXPLANATIONS_FILE: json.dumps(explanations, ensure_ascii=False, sort_keys=True),
+                 **serving_files(inputs, shapes, base)}
+    except BaseException:
+        shacl.cancel()
+        raise
+    return PreparedBuild(graphs, meta, files, shacl, progress)
 
 
 def serving_files(inputs: Inputs, shapes: Graph, base: str) -> dict[str, str]:
@@ -338,9 +387,14 @@ def infer(graphs: dict[str, Graph], base: str, engine: str) -> tuple[Graph, Expl
     return inferred, explain(asserted, inferred, (base,))
 
 
-def write_atomically(target: Path, graphs: dict[str, Graph], meta: dict, files: dict[str, str] | None = None) -> None:
-    """Write ``graphs.nq``, ``meta.json``, ``files`` (name: text) and ``SHA256SUMS`` over them to a temporary folder,
-    then move it into place."""
+def write_atomically(target: Path, graphs: dict[str, Graph], meta: dict, files: dict[str, str] | None = None, *,
+                     before_commit: Callable[[], dict] | None = None) -> None:
+    """Write ``graphs.nq``, the store, ``files`` (name: text), ``meta.json`` and ``SHA256SUMS`` over them to a
+    temporary folder, then move it into place.
+
+    ``before_commit`` runs once the graphs are written; what it returns is added to ``meta``, and if it
+    raises, nothing is moved into place (the temporary folder is removed).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     base = meta["base"]
     labels = blank_node_labels(graphs.values())
@@ -349,9 +403,11 @@ def write_atomically(target: Path, graphs: dict[str, Graph], meta: dict, files: 
     try:
         ox.serialize(sorted_quads(quads), str(tmp / "graphs.nq"), ox.RdfFormat.N_QUADS)  # no list: one copy fewer
         write_store(tmp / "graphs.nq", tmp / STORE_DIR, base)
-        (tmp / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
         for name, text in (files or {}).items():
             (tmp / name).write_text(text, encoding="utf-8")
+        if before_commit is not None:
+            meta = {**meta, **before_commit()}
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
         write_checksums(tmp)  # last: it covers every file written above
         if target.exists():
             shutil.rmtree(target)
