@@ -8,6 +8,8 @@ shared machine distorts much less than wall times. Prints the median per tree::
 
     .venv/bin/python benchmarks/buildtime.py before=/tmp/base/src after=src [--rounds 3] [--root DIR]
 
+Where the build prints CPU seconds on its progress lines, each step shows them too (the build's
+own process; SHACL runs in a process of its own since issue 11 and prints its CPU on its line).
 Steps: ``start`` is Python start-up and imports up to the first progress line; ``canned-query
 check`` is from the last progress line to the end (the check of the canned queries' expected rows).
 """
@@ -25,8 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-PROGRESS = re.compile(r"^\[\s*(?P<seconds>[\d.]+)s\] (?P<text>.*)$")
+PROGRESS = re.compile(r"^\[\s*(?P<seconds>[\d.]+)s(?:, CPU\s*(?P<cpu>[\d.]+)s)?\] (?P<text>.*)$")
 # The first words of a progress line name its step (the rest carries counts that may differ).
+SHACL_CPU = re.compile(r"CPU (?P<cpu>[\d.]+) s\)")
 STEP_NAMES = {"building": "start", "parsed": "parse", "checked": "quotes",
               "validated": "SHACL (with the shapes dry run)", "OWL-RL": "closure",
               "explained": "explanations", "cached": "write graphs.nq, store, checksums"}
@@ -48,7 +51,7 @@ def one_build(src: str, root: str | None) -> tuple[dict[str, float], float, floa
     if proc.returncode:
         raise SystemExit(f"{src}: build failed ({proc.returncode})\n{proc.stdout}\n{proc.stderr}")
     steps: dict[str, float] = {}
-    previous = 0.0
+    previous = previous_cpu = 0.0
     for line in proc.stderr.splitlines():
         match = PROGRESS.match(line)
         if not match:
@@ -59,6 +62,12 @@ def one_build(src: str, root: str | None) -> tuple[dict[str, float], float, floa
         if name != "start":
             steps[name] = steps.get(name, 0.0) + seconds - previous
         previous = seconds
+        if match["cpu"] is not None:  # the build's own process; SHACL's process says its CPU on its line
+            steps[f"{name} CPU"] = steps.get(f"{name} CPU", 0.0) + float(match["cpu"]) - previous_cpu
+            previous_cpu = float(match["cpu"])
+            own = SHACL_CPU.search(match["text"])
+            if own:
+                steps["SHACL process CPU"] = float(own["cpu"])
     steps["start"] = wall - previous  # imports before the first line, the canned-query check after the last
     return steps, wall, cpu
 
@@ -80,9 +89,17 @@ def main() -> None:
     names = [name for name in STEP_NAMES.values() if name != "start"]
     print("| step | " + " | ".join(label for label, _src in trees) + " |")
     print("|---|" + "---|" * len(trees))
+    def cell(label: str, name: str) -> str:
+        wall = statistics.median(r[0].get(name, 0.0) for r in results[label])
+        cpus = [r[0][f"{name} CPU"] for r in results[label] if f"{name} CPU" in r[0]]
+        return f"{wall:.2f} s" + (f" (CPU {statistics.median(cpus):.2f} s)" if cpus else "")
+
     for name in names:
-        cells = [statistics.median(r[0].get(name, 0.0) for r in results[label]) for label, _src in trees]
-        print(f"| {name} | " + " | ".join(f"{c:.2f} s" for c in cells) + " |")
+        print(f"| {name} | " + " | ".join(cell(label, name) for label, _src in trees) + " |")
+    cpus = [[r[0]["SHACL process CPU"] for r in results[label] if "SHACL process CPU" in r[0]] for label, _src in trees]
+    if any(cpus):
+        print("| CPU of the SHACL process (beside the build's own) | "
+              + " | ".join(f"{statistics.median(c):.2f} s" if c else "—" for c in cpus) + " |")
     cells = [statistics.median(r[0]["start"] for r in results[label]) for label, _src in trees]
     print("| start-up and the canned-query check (wall minus the build's own steps) | "
           + " | ".join(f"{c:.2f} s" for c in cells) + " |")
