@@ -13,6 +13,7 @@ itself, before :class:`InBackground` returns.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -48,7 +49,12 @@ class InBackground:
             self._answer = _outcome(work, error_report)
             return
         read_end, write_end = os.pipe()
+        # Objects that exist now go to the collector's permanent generation for the fork: the child's
+        # collections then never walk (and so never copy, page by page) the parent's parsed graphs.
+        gc.freeze()
         pid = os.fork()
+        if pid:
+            gc.unfreeze()
         if pid == 0:  # the child: do the work, write the answer, leave without running any cleanup of the parent's
             status = 0
             try:
