@@ -225,8 +225,10 @@ BENCH_ENV = {"KENNISGRAAF_CLIENT_IN_FLIGHT": "64", "KENNISGRAAF_CLIENT_SECONDS_P
 
 
 def start(command: Sequence[str], log: Path, cwd: Path | None = None) -> subprocess.Popen[bytes]:
-    """Start a server in a session of its own (so that it and its children can be stopped)."""
-    with log.open("ab") as handle:
+    """Start a server in a session of its own (so that it and its children can be stopped).
+
+    The log starts empty: a reused --work folder must not show an earlier run's URL."""
+    with log.open("wb") as handle:
         return subprocess.Popen(list(command), stdout=handle, stderr=subprocess.STDOUT, cwd=cwd,
                                 start_new_session=True, env={**os.environ, **BENCH_ENV})
 

@@ -8,6 +8,7 @@ is written through pyoxigraph from quads that are sorted, with blank nodes label
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -64,6 +65,33 @@ def sorted_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     dataset = ox.Dataset(quads)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return sorted(dataset, key=_sort_key)
+
+
+def write_sorted_nquads(graphs: Mapping[str, Graph], labels: Mapping[BNode, str], path: Path) -> None:
+    """Write named graphs (graph IRI → rdflib graph) as N-Quads, the same bytes as serialising
+    :func:`sorted_quads` of all their quads, holding one graph's quads at a time.
+
+    Sorting by graph first, each graph is a run of the file: sorted and written on its own, so a
+    1M-triple dataset is never one list (with its sort keys, 2 GB at 1M triples). Blank nodes are
+    labelled over the whole dataset first, from the quads that mention one: RDFC-1.0 reads only
+    those (a blank node's hashes come from the quads it occurs in), so the labels are the same.
+    """
+    def has_blank(triple: tuple[Node, Node, Node]) -> bool:
+        return isinstance(triple[0], BNode) or isinstance(triple[2], BNode)
+
+    blank = ox.Dataset(ox.Quad(to_ox(s, labels), to_ox(p, labels), to_ox(o, labels), ox.NamedNode(name))
+                       for name, graph in graphs.items() for s, p, o in graph if has_blank((s, p, o)))
+    blank.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    with path.open("wb") as out:
+        for name in sorted(graphs, key=lambda iri: str(ox.NamedNode(iri))):
+            graph_name = ox.NamedNode(name)
+            quads = [ox.Quad(to_ox(s, labels), to_ox(p, labels), to_ox(o, labels), graph_name)
+                     for s, p, o in graphs[name] if not has_blank((s, p, o))]
+            quads += blank.quads_for_graph_name(graph_name)
+            quads.sort(key=_sort_key)
+            # Two rdflib terms may be one RDF term (a plain literal, its xsd:string twin): once, as in a dataset.
+            unique = [q for i, q in enumerate(quads) if i == 0 or q != quads[i - 1]]
+            ox.serialize(unique, out, ox.RdfFormat.N_QUADS)
 
 
 def _sort_key(quad: ox.Quad) -> tuple[str, str, str, str]:

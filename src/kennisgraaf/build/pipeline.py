@@ -26,7 +26,7 @@ from rdflib.namespace import RDF, RDFS
 from kennisgraaf import __version__
 from kennisgraaf.build.background import InBackground
 from kennisgraaf.build.cachekey import input_hash
-from kennisgraaf.build.canonical import blank_node_labels, graph_quads, serialise, sorted_quads
+from kennisgraaf.build.canonical import blank_node_labels, graph_quads, serialise, write_sorted_nquads
 from kennisgraaf.build.checkrun import Answer, SharedChecks, run_checks, shacl_entry, shacl_report
 from kennisgraaf.build.dataset import (
     EXPLANATIONS_FILE,
@@ -402,10 +402,9 @@ def write_atomically(target: Path, graphs: dict[str, Graph], meta: dict, files: 
     target.parent.mkdir(parents=True, exist_ok=True)
     base = meta["base"]
     labels = blank_node_labels(graphs.values())
-    quads = (q for name, g in graphs.items() for q in graph_quads(g, f"{base}graph/{name}", labels))
     tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
     try:
-        ox.serialize(sorted_quads(quads), str(tmp / "graphs.nq"), ox.RdfFormat.N_QUADS)  # no list: one copy fewer
+        write_sorted_nquads({f"{base}graph/{name}": g for name, g in graphs.items()}, labels, tmp / "graphs.nq")
         write_store(tmp / "graphs.nq", tmp / STORE_DIR, base)
         for name, text in (files or {}).items():
             (tmp / name).write_text(text, encoding="utf-8")
