@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -193,15 +194,16 @@ def test_validate_a_file_that_does_not_exist_is_unusable_input(tmp_path):
 EXTRA_LETTER = "\n<id/document/zonder-afzender> a kg:Letter .\n"  # no sender, date, source text, …
 
 
+@pytest.mark.parametrize("processes", ["1", "2"])  # SHACL one after the other, or in a process beside
 def test_a_shape_violation_fails_the_build_with_a_readable_report_even_after_a_clean_validate(working_copy,
-                                                                                            tmp_path):
+                                                                                            tmp_path, processes):
     cache = tmp_path / "c"
     assert run("--root", str(working_copy), "--cache-dir", str(cache), "validate").exit_code == 0
     path = working_copy / DOCUMENT
     text = path.read_text(encoding="utf-8")
     path.write_text(text + EXTRA_LETTER, encoding="utf-8")
     line = text.count("\n") + 2
-    result = run("--root", str(working_copy), "--cache-dir", str(cache), "build")
+    result = run("--root", str(working_copy), "--cache-dir", str(cache), "build", "--build-processes", processes)
     assert result.exit_code == 1, result.output
     assert "the data violates the shapes" in result.output
     # The readable report: the file and line of the focus node, the shape and its messages in both languages.
@@ -223,3 +225,16 @@ def test_build_takes_the_shacl_report_of_a_validate_of_the_same_files_and_force_
     assert forced.exit_code == 0, forced.output
     assert "validated: 0 violations" in forced.output
     assert "from the check cache" not in forced.output
+
+
+def test_one_build_process_or_two_give_the_same_bytes(working_copy, tmp_path):
+    folders = {}
+    for processes in ("1", "2"):
+        cache = tmp_path / processes
+        result = run("--root", str(working_copy), "--cache-dir", str(cache), "build", "--build-processes", processes)
+        assert result.exit_code == 0, result.output
+        (folders[processes],) = [p for p in cache.iterdir() if p.name not in ("checks", "last-build")]
+    for name in ("graphs.nq", "explanations.json", "shapes.nt", "sources.json"):
+        assert (folders["1"] / name).read_bytes() == (folders["2"] / name).read_bytes(), name
+    one, two = (json.loads((folders[p] / "meta.json").read_text(encoding="utf-8")) for p in ("1", "2"))
+    assert {k: v for k, v in one.items() if k != "built"} == {k: v for k, v in two.items() if k != "built"}

@@ -144,7 +144,8 @@ def build_or_reuse(settings: Settings, *, progress: Progress | None = None, forc
     # The shapes dry run and the SHACL report are shared with `validate` through the check cache;
     # --force computes them again.
     checks = SharedChecks.of(inputs, settings.cache_path, reuse=not force)
-    prepared = prepare_build(inputs, settings.base_iri, progress, closure_engine=settings.closure, checks=checks)
+    prepared = prepare_build(inputs, settings.base_iri, progress, closure_engine=settings.closure, checks=checks,
+                             beside=settings.build_processes > 1)
     try:
         # Written while SHACL still runs in its own process; committed (renamed into place) only
         # once it says the data conforms.
@@ -325,10 +326,10 @@ def run_pipeline(inputs: Inputs, base: str, progress: Progress, *, closure_engin
 
 
 def prepare_build(inputs: Inputs, base: str, progress: Progress, *, closure_engine: str = "chainer",
-                  checks: SharedChecks | None = None) -> PreparedBuild:
-    """Parse and check the quotes; start SHACL in a process of its own (``build/background.py``); run
-    the closure and the explanations meanwhile. The caller commits nothing before
-    :meth:`PreparedBuild.conforming` returns."""
+                  checks: SharedChecks | None = None, beside: bool = True) -> PreparedBuild:
+    """Parse and check the quotes; start SHACL in a process of its own (``build/background.py``; with
+    ``beside=False``, or where that cannot be, run it here first); run the closure and the explanations
+    meanwhile. The caller commits nothing before :meth:`PreparedBuild.conforming` returns."""
     if closure_engine not in CLOSURE_ENGINES:
         raise BuildError(f"closure: unknown engine {closure_engine!r} (one of: {', '.join(CLOSURE_ENGINES)})", 2)
     parsed = parse_inputs(inputs)
@@ -336,8 +337,8 @@ def prepare_build(inputs: Inputs, base: str, progress: Progress, *, closure_engi
     locations = check_all_quotes(inputs, parsed, {p.stem: p for p in inputs.documents})
     progress.step(f"checked {len(set(locations.subjects(RDF.type, KG.QuoteLocation)))} quote locations")
     shapes = _shapes(inputs)
-    shacl = InBackground(lambda: _shacl_step(inputs, parsed, shapes, checks),
-                         error_report=shacl_entry, read_report=shacl_report)
+    shacl = InBackground(lambda: _shacl_step(inputs, parsed, shapes, checks), error_report=shacl_entry,
+                         read_report=shacl_report, fork=None if beside else False)
     try:
         graphs = {GRAPH_ONTOLOGY: parsed.ontology, GRAPH_REFERENCE: parsed.reference, GRAPH_QUOTES: locations,
                   **parsed.documents}

@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from kennisgraaf.build.onegraph import OneGraphStore, one_graph
+from kennisgraaf.build.onegraph import one_graph
 from kennisgraaf.build.rdfio import TurtleError, read_turtle
 from kennisgraaf.build.report import Finding, Report, _order, report_graph
 from kennisgraaf.build.turtlelines import Locator
@@ -64,16 +64,24 @@ def usable_shapes(graph: Graph, where: Path) -> Graph:
 
     with _constraint_lookup_by_hash():
         _conforms, results, text = pyshacl.validate(
-            one_graph(graph_class=_PreparedQueryGraph), shacl_graph=_on_one_graph_store(graph),
+            one_graph(graph_class=_PreparedQueryGraph), shacl_graph=_for_pyshacl(graph),
             use_shapes=node_shapes, focus_nodes=[URIRef("urn:kennisgraaf:dry-run")])
     if not isinstance(results, Graph):
         raise TurtleError(where, None, f"pyshacl cannot use these shapes: {text.strip()}")
     return graph
 
 
-def _on_one_graph_store(graph: Graph) -> Graph:
-    """``graph`` itself when it is on a :class:`OneGraphStore`, else a copy that is."""
-    return graph if isinstance(graph.store, OneGraphStore) else one_graph(graph)
+def _for_pyshacl(shapes: Graph) -> Graph:
+    """A copy of ``shapes`` on a :class:`OneGraphStore` for pyshacl, which adds triples to the shapes graph it
+    is given (``owl:Class rdfs:subClassOf rdfs:Class``, …): the caller's graph stays the shapes as read, so
+    ``shapes.nt`` does not depend on whether SHACL ran in the build's process or beside it."""
+    return one_graph(shapes)
+
+
+def _copy(graph: Graph) -> Graph:
+    copy = Graph()
+    copy += graph
+    return copy
 
 
 class _HashedList(list):
@@ -162,13 +170,13 @@ def validate(data: Graph | Sequence[Graph], shapes: Graph, ontology: Graph, *,
         # The data copied once into a store without context bookkeeping (onegraph.py); the shapes too,
         # since pyshacl reads them for every nested shape it evaluates.
         work = one_graph(*graphs, graph_class=_PreparedQueryGraph)
-        shapes_graph = _on_one_graph_store(shapes)
+        shapes_graph = _for_pyshacl(shapes)
         lookup: AbstractContextManager[None] = _constraint_lookup_by_hash()
     else:
         work = _PreparedQueryGraph()
         for graph in graphs:
             work += graph
-        shapes_graph, lookup = shapes, nullcontext()
+        shapes_graph, lookup = _copy(shapes), nullcontext()
     with lookup:
         _conforms, results, text = pyshacl.validate(
             work,
