@@ -135,6 +135,18 @@ def is_update(text: str) -> bool:
     return first_keyword(text) in UPDATE_KEYWORDS
 
 
+def may_read_named_graphs(text: str) -> bool:
+    """Whether the query may read named graphs; False only when it certainly cannot.
+
+    ``GRAPH`` is the only way a query reaches the named graphs of its dataset (``FROM NAMED`` sets
+    them, and the store reads those from admission), so a text without ``graph`` in any case and
+    anywhere (strings, IRIs and comments included) cannot; nor one without a ``\\u`` escape,
+    which SPARQL allows to spell a keyword (Oxigraph does not decode it there today).
+    """
+    lowered = text.lower()
+    return "graph" in lowered or "\\u" in lowered
+
+
 def query_form(text: str) -> Form | None:
     """The kind of result the query gives (``graph`` for CONSTRUCT/DESCRIBE); None if unknown."""
     return _FORMS.get(first_keyword(text) or "")  # type: ignore[return-value]

@@ -134,6 +134,7 @@ class QueryPlan:
     media_type: str
     default_graph: list[str] | None  # None: the store's default graph (the full union)
     named_graphs: list[str]
+    own_named_graphs: bool = False  # named_graphs are the dataset's real graphs (no FROM NAMED or protocol list)
 
 
 def _check_iri(name: str) -> None:
@@ -180,17 +181,19 @@ class GuardedStore:
                 media_type = mediatypes.negotiate(accept, supported)
             except mediatypes.NotAcceptable as exc:
                 raise StoreError(str(exc), 406) from None
+        own = False
         if default_graphs is not None or named_graphs is not None:
             default = list(default_graphs) if default_graphs is not None else self._default(asserted)
             named = list(named_graphs) if named_graphs is not None else list(self.named)
+            own = named_graphs is None
         elif admitted.has_dataset_clause:
             default, named = admitted.from_graphs, admitted.from_named_graphs
         else:
-            default, named = self._default(asserted), list(self.named)
+            default, named, own = self._default(asserted), list(self.named), True
         for name in [*(default or []), *named]:
             if name not in self.graphs:  # the dataset's own graph names are IRIs
                 _check_iri(name)
-        return QueryPlan(admitted, kind, media_type, default, named)
+        return QueryPlan(admitted, kind, media_type, default, named, own)
 
     def _default(self, asserted: bool) -> list[str] | None:
         return [self.dataset.asserted_graph_iri()] if asserted else None

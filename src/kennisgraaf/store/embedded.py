@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.config import DEFAULTS
-from kennisgraaf.sparql.admission import Limits
+from kennisgraaf.sparql.admission import Limits, may_read_named_graphs
 from kennisgraaf.store.base import Binding, GuardedStore, QueryPlan, QueryResult, StoreError, store_fault
 from kennisgraaf.store.pool import PoolBusy, WorkerFailed, WorkerPool, WorkerTimeout
 from kennisgraaf.store.workers import Job, WorkerSpec
@@ -50,7 +50,13 @@ class EmbeddedStore(GuardedStore):
         self.pool.warm_up()
 
     def execute(self, plan: QueryPlan, bindings: dict[str, Binding], timeout: float) -> QueryResult:
-        job = Job(plan.admitted.text, plan.media_type, plan.default_graph, plan.named_graphs, bindings,
+        # Naming the dataset's graphs costs the engine about 6 µs a graph on every query (9 ms at 1M
+        # triples, 1,523 graphs, for an ASK {} that takes 0.02 ms without them). A query that cannot
+        # read named graphs gets the store's own (None), which only add the unions it cannot reach.
+        named: list[str] | None = plan.named_graphs
+        if plan.own_named_graphs and not may_read_named_graphs(plan.admitted.text):
+            named = None
+        job = Job(plan.admitted.text, plan.media_type, plan.default_graph, named, bindings,
                   self.result_limit, timeout, self.result_bytes)
         try:
             reply = self.pool.run(job, timeout)

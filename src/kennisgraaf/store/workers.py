@@ -67,12 +67,13 @@ class WorkerSpec:
 
 @dataclass(frozen=True)
 class Job:
-    """One query for a worker. ``default_graph`` None means the store's default graph."""
+    """One query for a worker. ``default_graph`` None means the store's default graph, ``named_graphs`` None
+    all of the store's named graphs (only for a query that reads none)."""
 
     text: str
     media_type: str
     default_graph: list[str] | None
-    named_graphs: list[str]
+    named_graphs: list[str] | None
     substitutions: dict[str, Any]
     result_limit: int
     timeout: float = DEFAULTS.query_timeout
@@ -134,7 +135,7 @@ def _run(store: ox.Store, spec: WorkerSpec, job: Job) -> Any:
         base_iri=spec.base or None,
         prefixes=spec.prefixes,
         default_graph=default,
-        named_graphs=[ox.NamedNode(iri) for iri in job.named_graphs],
+        named_graphs=None if job.named_graphs is None else [ox.NamedNode(iri) for iri in job.named_graphs],
         substitutions={ox.Variable(k): v for k, v in job.substitutions.items()} or None,
     )
 
