@@ -203,6 +203,19 @@ def test_update_operations_are_refused_and_change_nothing(http, case):
     assert http.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}).json() == before
 
 
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/html"])
+def test_head_gives_the_gets_status_and_headers_without_a_body(http, accept):
+    # RFC 9110 §9.3.2: HEAD is GET without content; a crawler's or a link checker's HEAD is no POST.
+    # HEAD first: after the GET, the answer cache would give HEAD the GET's kept answer.
+    params = {"query": f"SELECT ?s WHERE {{ ?s ?p ?o }} LIMIT 2 # HEAD {accept} {id(http)}"}
+    head = http.head("/sparql", params=params, headers={"Accept": accept})
+    get = http.get("/sparql", params=params, headers={"Accept": accept})
+    assert get.status_code == head.status_code == 200, head.text
+    assert head.content == b""
+    assert head.headers["Content-Type"] == get.headers["Content-Type"]
+    assert head.headers["ETag"] == get.headers["ETag"]
+
+
 def test_query_post_direct(http):
     assert boolean(http.post("/sparql", data="ASK {}", headers=DIRECT)) is True
 

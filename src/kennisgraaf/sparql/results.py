@@ -13,8 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 
@@ -25,6 +26,20 @@ from kennisgraaf.sparql.mediatypes import CSV, SPARQL_JSON, SPARQL_XML, TSV
 XSD_STRING = ox.Literal("").datatype
 
 Row = Sequence["ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None"]
+
+# pyoxigraph's XML writer escapes both quotes in text and attributes alike, and whitespace at either
+# end of a text as character references (an XML reader may trim it otherwise); ours writes the same.
+_XML_QUOTES = {'"': "&quot;", "'": "&apos;"}
+_EDGE_SPACE = re.compile(r"^[ \t\n\r]+|[ \t\n\r]+$")
+# TSV writes a boolean, integer, decimal or double bare where its lexical form is a Turtle token of
+# that type (SPARQL 1.1 CSV/TSV §4), as pyoxigraph's writer does: the grammar rules of Turtle.
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_TURTLE_TOKENS = {
+    _XSD + "boolean": re.compile(r"true|false"),
+    _XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    _XSD + "double": re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+"),
+}
 
 
 def serialise_solutions(variables: Sequence[str], rows: Iterable[Row], media_type: str) -> bytes:
@@ -69,27 +84,31 @@ def _json(variables: list[str], rows: Iterable[Row]) -> bytes:
     return "".join(out).encode("utf-8")
 
 
+def _xml_text(text: str) -> str:
+    return _EDGE_SPACE.sub(lambda edge: "".join(f"&#{ord(c)};" for c in edge.group()), escape(text, _XML_QUOTES))
+
+
 def _xml_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
     if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{_xml_text(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{_xml_text(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f'<literal xml:lang="{_xml_text(term.language)}">{_xml_text(term.value)}</literal>'
         if term.datatype != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
+            return f'<literal datatype="{_xml_text(term.datatype.value)}">{_xml_text(term.value)}</literal>'
+        return f"<literal>{_xml_text(term.value)}</literal>"
     return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
             f"</predicate><object>{_xml_term(term.object)}</object></triple>")
 
 
 def _xml(variables: list[str], rows: Iterable[Row]) -> bytes:
     out = io.StringIO()
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">')
-    out.write("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables) + "</head><results>")
+    out.write('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">')
+    out.write("<head>" + "".join(f'<variable name="{_xml_text(v)}"/>' for v in variables) + "</head><results>")
     encoded: dict[object, str] = {}
-    opening = [f"<binding name={quoteattr(name)}>" for name in variables]
+    opening = [f'<binding name="{_xml_text(name)}">' for name in variables]
     for row in rows:
         out.write("<result>")
         for start, value in zip(opening, row, strict=True):
@@ -99,7 +118,7 @@ def _xml(variables: list[str], rows: Iterable[Row]) -> bytes:
                     text = encoded[value] = _xml_term(value)
                 out.write(start + text + "</binding>")
         out.write("</result>")
-    out.write("</results></sparql>\n")
+    out.write("</results></sparql>")
     return out.getvalue().encode("utf-8")
 
 
@@ -136,7 +155,12 @@ def _tsv_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
         text = '"' + term.value.translate(_TSV_ESCAPES) + '"'
         if term.language:
             return f"{text}@{term.language}"
-        return text if term.datatype == XSD_STRING else f"{text}^^<{term.datatype.value}>"
+        if term.datatype == XSD_STRING:
+            return text
+        token = _TURTLE_TOKENS.get(term.datatype.value)
+        if token is not None and token.fullmatch(term.value):
+            return term.value
+        return f"{text}^^<{term.datatype.value}>"
     return f"<< {_tsv_value(term.subject)} {_tsv_value(term.predicate)} {_tsv_value(term.object)} >>"
 
 

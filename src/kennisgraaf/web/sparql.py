@@ -86,7 +86,7 @@ def endpoint() -> Response:
         if _wants_html():
             return _page(None)
         return _service_description()
-    if request.method == "GET" and _wants_html() and not any(name in params for name in FORMAT_PARAMS):
+    if request.method in ("GET", "HEAD") and _wants_html() and not any(name in params for name in FORMAT_PARAMS):
         return _page(query)
     return _answer(query, params)
 
@@ -94,7 +94,7 @@ def endpoint() -> Response:
 def _operation() -> tuple[str | None, MultiDict]:
     """The query text and the parameters of the request, or a 4xx for anything else."""
     args = request.args
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: the GET's headers without its body (Flask drops it)
         if "update" in args:
             raise UserError(READ_ONLY_MESSAGE, 403)
         return _single(args, "query"), args
