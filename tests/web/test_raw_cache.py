@@ -109,6 +109,31 @@ def test_an_accept_or_format_of_its_own_gets_its_own_answer(http):
     assert csv.content == by_format.content != json.content
 
 
+def test_a_query_spelled_two_ways_is_kept_and_revalidated_per_spelling(http):
+    """On /sparql the kept answer's key is the raw layer's (hashed once per miss): each spelling is a miss
+    of its own, then a hit and a 304 for its own ETag; another request's ETag never matches."""
+    query, accept = fresh_query(), {"Accept": JSON_RESULTS}
+    spellings = [f"/sparql?{urlencode({'query': query, 'format': 'json'})}",
+                 f"/sparql?{urlencode({'format': 'json', 'query': query})}"]
+    first = [http.get(path, headers=accept) for path in spellings]
+    again = [http.get(path, headers=accept) for path in spellings]
+    assert [r.headers["X-Cache"] for r in first + again] == ["miss", "miss", "hit", "hit"]
+    assert first[0].content == first[1].content == again[0].content and first[0].mimetype == JSON_RESULTS
+    for path, answer in zip(spellings, first, strict=True):
+        assert http.get(path, headers={**accept, "If-None-Match": answer.headers["ETag"]}).status_code == 304
+    other = http.get("/sparql", params={"query": fresh_query(), "format": "json"},
+                     headers={**accept, "If-None-Match": first[0].headers["ETag"]})
+    assert other.status_code == 200 and other.headers["ETag"] != first[0].headers["ETag"]
+
+
+def test_a_page_spelled_two_ways_shares_one_kept_answer(http):
+    accept = {"Accept": fresh_accept("application/json")}
+    first = http.get("/queries/taken-provincie?format=json&lang=nl", headers=accept)
+    other = http.get("/queries/taken-provincie?lang=nl&format=json", headers=accept)
+    assert first.status_code == 200 and (first.headers["X-Cache"], other.headers["X-Cache"]) == ("miss", "hit")
+    assert first.headers["ETag"] == other.headers["ETag"]
+
+
 def test_the_language_of_a_cookie_or_parameter_gets_its_own_page(http):
     accept = fresh_accept("text/html")
     dutch = http.get("/def", headers={"Accept": accept})

@@ -59,6 +59,11 @@ NOT_MODIFIED_KEPT = frozenset({"etag", "cache-control", "vary", "expires", "cont
                                "access-control-allow-origin", "access-control-expose-headers"})
 # Where the Flask layer tells the raw layer which kept answer (canonical key) a request was given.
 KEPT_KEY = "kennisgraaf.kept_key"
+# Where the raw layer hands its key of the request to the Flask layer (see request_key).
+RAW_KEY = "kennisgraaf.raw_key"
+# Routes whose canonical key is the raw layer's key when there is one: ad-hoc query texts are rarely
+# spelled two ways, so merging spellings buys little there and hashing the request twice costs a miss.
+RAW_KEYED_ENDPOINTS = frozenset({"sparql.endpoint"})
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ class Kept:
     headers: tuple[tuple[str, str], ...]
     body: bytes
 
-    @property
+    @cached_property
     def size(self) -> int:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers)
 
@@ -129,6 +134,11 @@ def request_key(version: str) -> str | None:
     """The hash of everything an answer of this route depends on, or None for a route that is not cached."""
     if request.endpoint not in CACHED_ENDPOINTS or request.method not in ("GET", "HEAD", "POST"):
         return None
+    raw = request.environ.get(RAW_KEY)
+    if raw is not None and request.endpoint in RAW_KEYED_ENDPOINTS:
+        # The raw key hashes every raw field the canonical one reads (and the version), so it never
+        # stands for two answers; two spellings of one request are then kept twice, not computed wrong.
+        return raw.hex()
     parts: list[object] = [version, __version__, request.host_url, request.path,
                            sorted(request.args.items(multi=True)), request.headers.get("Accept", ""),
                            request_language()]
@@ -152,7 +162,8 @@ def init_app(app: Flask, max_bytes: int, max_age: int) -> AnswerCache:
         if key is None:
             return None
         g.answer_key = key
-        if request.method in ("GET", "HEAD") and key in request.if_none_match:
+        if (request.method in ("GET", "HEAD") and "HTTP_IF_NONE_MATCH" in request.environ
+                and key in request.if_none_match):
             g.answer_reused = True
             response = Response(status=304)
             response.set_etag(key)
@@ -173,7 +184,7 @@ def init_app(app: Flask, max_bytes: int, max_age: int) -> AnswerCache:
         key = g.get("answer_key")
         if key is None or g.get("answer_reused"):
             return response
-        response.headers["X-Cache"] = "miss"
+        response.headers.add("X-Cache", "miss")  # only this hook sets it on a miss: no need to scan for one
         if response.status_code != 200 or response.is_streamed or response.direct_passthrough:
             return response
         if response.headers.get("X-Result-Truncated") == "true":
@@ -236,13 +247,16 @@ def raw_key(environ: dict[str, Any], version: str, body: bytes) -> bytes:
     ``?lang=``, the ``lang`` cookie or ``Accept-Language``, host and scheme for absolute links, a
     POST's type and body) is here in its raw form, so one raw key never stands for two answers;
     two raw spellings of one request (parameters in another order) may share one kept answer.
-    The method is part of it (HEAD is answered without a body). ``X-Forwarded-*`` is not: the app
+    The method is part of it, HEAD spelled as GET: a HEAD is GET's answer without its body (the hit
+    leaves the body out), and on ``/sparql``, whose kept answers are keyed by this key, HEAD and GET
+    then share one ETag. ``X-Forwarded-*`` is not: the app
     does not read them (waitress trusts only ``X-Forwarded-For``, from ``trusted_proxy``, and that
     names the client for the fairness caps, not the answer).
     """
     cookie = environ.get("HTTP_COOKIE")
     host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
-    parts = (version, __version__, environ.get("REQUEST_METHOD"), environ.get("wsgi.url_scheme"), host,
+    method = environ.get("REQUEST_METHOD")
+    parts = (version, __version__, "GET" if method == "HEAD" else method, environ.get("wsgi.url_scheme"), host,
              environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
              environ.get("HTTP_ACCEPT", ""), environ.get("HTTP_ACCEPT_LANGUAGE", ""),
              parse_cookie(cookie).get("lang") if cookie else None, environ.get("CONTENT_TYPE", ""), len(body))
@@ -286,6 +300,7 @@ class RawAnswers:
             self.answers.clear()
             self._seen_version = version
         raw = raw_key(environ, version, body)
+        environ[RAW_KEY] = raw
         canonical = self.index.get(raw)
         if canonical is not None:
             kept = self.answers.get(canonical)
