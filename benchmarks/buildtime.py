@@ -7,6 +7,7 @@ build's own progress lines on stderr, the wall time of the whole command, and th
 shared machine distorts much less than wall times. Prints the median per tree::
 
     .venv/bin/python benchmarks/buildtime.py before=/tmp/base/src after=src [--rounds 3] [--root DIR]
+    .venv/bin/python benchmarks/buildtime.py one=src:KENNISGRAAF_BUILD_PROCESSES=1 two=src
 
 Where the build prints CPU seconds on its progress lines, each step shows them too (the build's
 own process; SHACL runs in a process of its own since issue 11 and prints its CPU on its line).
@@ -36,9 +37,13 @@ STEP_NAMES = {"building": "start", "parsed": "parse", "checked": "quotes",
 
 
 def one_build(src: str, root: str | None) -> tuple[dict[str, float], float, float]:
-    """Run one build; return step → seconds, wall seconds, CPU seconds (the command and its children)."""
+    """Run one build; return step → seconds, wall seconds, CPU seconds (the command and its children).
+
+    ``src`` may carry environment variables for this tree only: ``SRC:NAME=VALUE:NAME=VALUE``.
+    """
+    src, *variables = src.split(":")
     cache = tempfile.mkdtemp(prefix="buildtime-")
-    env = {**os.environ, "PYTHONPATH": str(Path(src).resolve())}
+    env = {**os.environ, "PYTHONPATH": str(Path(src).resolve()), **dict(v.split("=", 1) for v in variables)}
     args = [sys.executable, "-m", "kennisgraaf", "--cache-dir", cache, *(["--root", root] if root else []),
             "build", "--force"]
     before = os.times()
