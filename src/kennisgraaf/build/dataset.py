@@ -185,12 +185,6 @@ class BuiltDataset:
         path = self.path / STORE_DIR
         return path if path.is_dir() else None
 
-    def read_store(self) -> ox.Store:
-        """The build's on-disk store opened read-only (milliseconds, pages shared through the OS page
-        cache); for a cache written before it existed, :meth:`open_store`."""
-        folder = self.store_dir
-        return ox.Store.read_only(str(folder)) if folder is not None else self.open_store()
-
     def open_store(self) -> ox.Store:
         """The dataset with its two materialised unions: the build's on-disk store opened read-only, or
         (a cache written before it) graphs.nq loaded into an in-memory store. Loading it costs about
