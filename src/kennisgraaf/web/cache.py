@@ -36,7 +36,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from flask import Flask, Response, g, request
 from werkzeug.http import parse_etags
@@ -44,6 +44,9 @@ from werkzeug.sansio.http import parse_cookie
 
 from kennisgraaf import __version__
 from kennisgraaf.web.i18n import request_language
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 #: Routes whose answer depends only on the dataset and the request.
 CACHED_ENDPOINTS = frozenset({
@@ -90,36 +93,35 @@ class Kept:
         return [*((k, v) for k, v in self.headers if k.lower() in NOT_MODIFIED_KEPT), ("X-Cache", "hit")]
 
 
-class AnswerCache:
-    """Least-recently-used answers within ``max_bytes``; safe to use from many threads."""
+class Recent(Generic[K, V]):
+    """Least-recently-used entries within ``budget``, each weighing ``weigh(value)`` (1 by default);
+    safe to use from many threads. One implementation for the kept answers and the raw index."""
 
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
+    def __init__(self, budget: int, weigh: Callable[[V], int] = lambda _value: 1) -> None:
+        self.budget = budget
         self.used = 0
-        self._entries: OrderedDict[str, Kept] = OrderedDict()
+        self._weigh = weigh
+        self._entries: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> Kept | None:
+    def get(self, key: K) -> V | None:
         with self._lock:
-            kept = self._entries.get(key)
-            if kept is not None:
+            value = self._entries.get(key)
+            if value is not None:
                 self._entries.move_to_end(key)
-            return kept
+            return value
 
-    def put(self, key: str, kept: Kept) -> bool:
-        """Keep ``kept`` under ``key`` unless it is over an eighth of the budget; evict the oldest to fit."""
-        if kept.size > self.max_bytes // 8:
-            return False
+    def put(self, key: K, value: V) -> None:
+        """Keep ``value`` under ``key`` as the most recent entry; evict the oldest to stay within the budget."""
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
-                self.used -= old.size
-            self._entries[key] = kept
-            self.used += kept.size
-            while self.used > self.max_bytes:
+                self.used -= self._weigh(old)
+            self._entries[key] = value
+            self.used += self._weigh(value)
+            while self.used > self.budget:
                 _, evicted = self._entries.popitem(last=False)
-                self.used -= evicted.size
-        return True
+                self.used -= self._weigh(evicted)
 
     def clear(self) -> None:
         with self._lock:
@@ -128,6 +130,24 @@ class AnswerCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+class AnswerCache(Recent[str, Kept]):
+    """Kept answers within ``max_bytes`` (their bodies and headers)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(max_bytes, lambda kept: kept.size)
+
+    @property
+    def max_bytes(self) -> int:
+        return self.budget
+
+    def put(self, key: str, kept: Kept) -> bool:  # type: ignore[override]
+        """Keep ``kept`` unless it is over an eighth of the budget (one huge answer would evict everything)."""
+        if kept.size > self.budget // 8:
+            return False
+        super().put(key, kept)
+        return True
 
 
 def request_key(version: str) -> str | None:
@@ -202,38 +222,19 @@ def init_app(app: Flask, max_bytes: int, max_age: int) -> AnswerCache:
     return cache
 
 
-class RawIndex:
-    """Raw request key → canonical key, least recently used out past ``max_entries`` (thread-safe).
+class RawIndex(Recent[bytes, str]):
+    """Raw request key → canonical key, least recently used out past ``max_entries``.
 
     It holds keys only (16 + 32 bytes), never answers: the answers stay in the :class:`AnswerCache`
     and its byte budget, and a raw key whose answer was evicted is a miss.
     """
 
     def __init__(self, max_entries: int) -> None:
-        self.max_entries = max_entries
-        self._entries: OrderedDict[bytes, str] = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(max_entries)
 
-    def get(self, raw: bytes) -> str | None:
-        with self._lock:
-            canonical = self._entries.get(raw)
-            if canonical is not None:
-                self._entries.move_to_end(raw)
-            return canonical
-
-    def put(self, raw: bytes, canonical: str) -> None:
-        with self._lock:
-            self._entries[raw] = canonical
-            self._entries.move_to_end(raw)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)
+    @property
+    def max_entries(self) -> int:
+        return self.budget
 
 
 StartResponse = Callable[..., Any]
