@@ -427,3 +427,21 @@ def test_a_busy_store_gives_503_with_retry_after(settings, built, http_on):
     assert response.headers["Retry-After"] == "2"
     assert response.json() == {"ok": False, "error": "busy", "status": 503}
     assert client.get("/health").status_code == 503
+
+
+def test_pages_refuse_a_page_index_cut_at_the_result_limit(settings, built, http_on):
+    # The labels alone are hundreds of rows; with a limit of 50 a page would silently show bare IRIs.
+    from dataclasses import replace
+
+    app = create_app(replace(settings, result_limit=50), dataset=built)
+    try:
+        client = http_on(app)
+        response = client.get("/doc/provincie/drenthe", headers={"Accept": "application/json"})
+        assert response.status_code == 503
+        assert "result_limit" in response.json()["error"]
+        assert "page-labels.rq" in response.json()["error"]
+        # The endpoint itself still answers, cut at the limit and saying so.
+        answer = client.get("/sparql", params={"query": "SELECT * { ?s ?p ?o }", "format": "json"})
+        assert answer.status_code == 200 and answer.headers["X-Result-Truncated"] == "true"
+    finally:
+        app.extensions["kennisgraaf"].store.close()
