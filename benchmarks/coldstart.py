@@ -114,7 +114,7 @@ def main() -> None:
                   flush=True)
     print()
     for label, runs in figures.items():
-        asks, pages, cpus = zip(*runs)
+        asks, pages, cpus = zip(*runs, strict=True)
         print(f"{label:<10} median: first ASK {statistics.median(asks):.2f} s (min {min(asks):.2f}), "
               f"first page {statistics.median(pages):.2f} s (min {min(pages):.2f}), "
               f"CPU {statistics.median(cpus):.2f} s")

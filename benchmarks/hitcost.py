@@ -70,7 +70,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = load_settings()
     app = create_app(settings, dataset=load_or_build(settings, progress=None))
-    flask_only = getattr(app.wsgi_app, "app", app.wsgi_app)  # behind RawAnswers: Flask's own wsgi_app
+    flask_only = getattr(app.wsgi_app, "app", app.wsgi_app)  # behind RawAnswers (web/rawcache.py): Flask's own wsgi_app
     try:
         print(f"floor app (Flask, fixed body): {cost(floor.app, '/', args.calls):.1f} µs CPU per call")
         for target in PATHS:

@@ -1,4 +1,4 @@
-"""Repeated requests answered in front of Flask (web/cache.py, ``RawAnswers``): same answer, never another's."""
+"""Repeated requests answered in front of Flask (web/rawcache.py, ``RawAnswers``): same answer, never another's."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from serving import Http
 from kennisgraaf.build.dataset import BuiltDataset
 from kennisgraaf.config import Settings
 from kennisgraaf.web import create_app
-from kennisgraaf.web.cache import RawIndex
+from kennisgraaf.web.rawcache import RawIndex
 
 _unique = itertools.count()
 # Set per response by the server (Date) or by the layer that answered (X-Cache).

@@ -17,7 +17,7 @@ from kennisgraaf.config import Settings, load_settings
 from kennisgraaf.store.backend import open_store
 from kennisgraaf.store.base import Store
 from kennisgraaf.vocab import UriStrategy
-from kennisgraaf.web import cache, errors, i18n
+from kennisgraaf.web import cache, errors, i18n, rawcache
 from kennisgraaf.web.dumps import bp as dumps_bp
 from kennisgraaf.web.fairness import FairShare, FairStore
 from kennisgraaf.web.listings import bp as listings_bp
@@ -56,10 +56,10 @@ def create_app(
     answers = cache.init_app(app, settings.cache_mb * 1024 * 1024, settings.cache_max_age)
     app.extensions["kennisgraaf.answers"] = answers
     if settings.cache_mb:
-        # Repeated requests are answered in front of Flask (web/cache.py, RawAnswers); the raw index
+        # Repeated requests are answered in front of Flask (web/rawcache.py); the raw index
         # holds keys only, one per 4 KB of the answer budget.
-        app.wsgi_app = cache.RawAnswers(app.wsgi_app, answers, lambda: app.extensions["kennisgraaf"].dataset.key,
-                                        app.config["MAX_CONTENT_LENGTH"], max(256, answers.max_bytes // 4096))
+        app.wsgi_app = rawcache.RawAnswers(app.wsgi_app, answers, lambda: app.extensions["kennisgraaf"].dataset.key,
+                                           app.config["MAX_CONTENT_LENGTH"], max(256, answers.max_bytes // 4096))
     errors.init_app(app)
     i18n.init_app(app)
     app.register_blueprint(queries_bp)
