@@ -38,7 +38,7 @@ def steps(root: Path | None) -> list[tuple[str, float, float]]:
     mark("import pyshacl")
     import pyoxigraph as ox
 
-    from kennisgraaf.build import pipeline
+    from kennisgraaf.build import checks, pipeline
     from kennisgraaf.build.cachekey import input_hash
     from kennisgraaf.build.canonical import blank_node_labels, graph_quads, sorted_quads
     from kennisgraaf.build.dataset import BuiltDataset, write_checksums, write_store
@@ -61,11 +61,11 @@ def steps(root: Path | None) -> list[tuple[str, float, float]]:
     base = DEFAULT_BASE
     input_hash(inputs, base)
     mark("input hash")
-    parsed = pipeline.parse_inputs(inputs)
+    parsed = checks.parse_inputs(inputs)
     mark("parse")
-    locations = pipeline.check_all_quotes(inputs, parsed, {p.stem: p for p in inputs.documents})
+    locations = checks.check_all_quotes(inputs, parsed, {p.stem: p for p in inputs.documents})
     mark("quotes")
-    shapes = pipeline._shapes(inputs)
+    shapes = checks.shapes_of(inputs)
     mark("read the shapes")
     usable_shapes(shapes, inputs.root / "shapes")
     mark("shapes dry run")

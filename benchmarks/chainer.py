@@ -17,9 +17,10 @@ import resource
 import time
 from pathlib import Path
 
+from kennisgraaf.build.checks import check_all_quotes, parse_inputs
 from kennisgraaf.build.explain import to_json
 from kennisgraaf.build.inputs import find_inputs
-from kennisgraaf.build.pipeline import check_all_quotes, infer, parse_inputs
+from kennisgraaf.build.pipeline import infer
 from kennisgraaf.vocab import DEFAULT_BASE
 
 

@@ -14,8 +14,9 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 
+from kennisgraaf.build.checks import parse_inputs
+from kennisgraaf.build.inputs import find_inputs
 from kennisgraaf.build.onegraph import OneGraphStore, one_graph
-from kennisgraaf.build.pipeline import find_inputs, parse_inputs
 from kennisgraaf.build.rdfio import read_turtle
 from kennisgraaf.build.validate import load_shapes, validate
 from kennisgraaf.config import bundled_root

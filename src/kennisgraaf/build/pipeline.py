@@ -20,14 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib import Graph
+from rdflib.namespace import RDF
 
 from kennisgraaf import __version__
 from kennisgraaf.build.background import InBackground
 from kennisgraaf.build.cachekey import input_hash
 from kennisgraaf.build.canonical import blank_node_labels, graph_quads, serialise, write_sorted_nquads
-from kennisgraaf.build.checkrun import Answer, SharedChecks, run_checks, shacl_entry, shacl_report
+from kennisgraaf.build.checkrun import SharedChecks, shacl_entry, shacl_report
+from kennisgraaf.build.checks import check_all_quotes, parse_inputs, shacl_step, shapes_of
 from kennisgraaf.build.dataset import (
     EXPLANATIONS_FILE,
     SHAPES_FILE,
@@ -38,14 +39,12 @@ from kennisgraaf.build.dataset import (
     write_checksums,
     write_store,
 )
-from kennisgraaf.build.evidence import check_quotes, source_files
 from kennisgraaf.build.explain import Explanations, chained_closure, explain
 from kennisgraaf.build.explain import to_json as explanations_json
 from kennisgraaf.build.inference import closure
 from kennisgraaf.build.inputs import BuildError, Inputs, file_digest, find_inputs
-from kennisgraaf.build.rdfio import TurtleError, read_turtle, rebase
+from kennisgraaf.build.rdfio import rebase
 from kennisgraaf.build.sources import read_source
-from kennisgraaf.build.validate import Report, ShapesError, read_shapes, usable_shapes, validate
 from kennisgraaf.config import Settings
 from kennisgraaf.vocab import (
     DEFAULT_BASE,
@@ -55,9 +54,6 @@ from kennisgraaf.vocab import (
     GRAPH_REFERENCE,
     KG,
 )
-
-# The build stops at its first failing step; validate goes on and reports everything.
-EVERY_FINDING = "(`kennisgraaf validate` reports every finding in one run, with file:line)"
 
 
 @dataclass
@@ -160,128 +156,6 @@ def build_or_reuse(settings: Settings, *, progress: Progress | None = None, forc
     return BuildOutcome(BuiltDataset.open(target), True, reason)
 
 
-def _read(path: Path) -> Graph:
-    try:
-        return read_turtle(path)
-    except TurtleError as exc:
-        raise BuildError(f"{exc}\n{EVERY_FINDING}", 2) from None
-
-
-@dataclass
-class Parsed:
-    """The parsed inputs: ontology, reference and document graphs, and who states what."""
-
-    ontology: Graph
-    reference: Graph
-    documents: dict[str, Graph]
-    subject_files: dict[str, Path]
-
-
-def parse_inputs(inputs: Inputs, extra: list[Path] | None = None) -> Parsed:
-    """Parse every Turtle input (and ``extra`` data files, as documents) into graphs."""
-    ontology = Graph()
-    for path in inputs.ontology:
-        ontology += _read(path)
-    parsed = Parsed(ontology, Graph(), {}, {})
-    for path in inputs.reference:
-        graph = _read(path)
-        parsed.reference += graph
-        _note_subjects(parsed, graph, path)
-    for path in [*inputs.documents, *(extra or [])]:
-        parsed.documents[path.stem] = _read(path)
-        _note_subjects(parsed, parsed.documents[path.stem], path)
-    return parsed
-
-
-def _note_subjects(parsed: Parsed, graph: Graph, path: Path) -> None:
-    for subject in graph.subjects():
-        if isinstance(subject, URIRef):
-            parsed.subject_files.setdefault(str(subject), path)
-
-
-def check_all_quotes(inputs: Inputs, parsed: Parsed, paths: dict[str, Path]) -> Graph:
-    """Locate every quote of every document graph; raise BuildError (exit 1) naming the missing ones."""
-    texts = source_files(parsed.reference, inputs.root / "data" / "bronnen")
-    document_classes = set(parsed.ontology.transitive_subjects(RDFS.subClassOf, KG.Document))  # with subclasses
-    locations = Graph()
-    problems = []
-    for name, graph in parsed.documents.items():
-        docs = {s for cls in document_classes for s in graph.subjects(RDF.type, cls)}
-        found, wrong = check_quotes(graph, paths[name], parsed.reference, texts, docs, DEFAULT_BASE)
-        locations += found
-        problems += wrong
-    if problems:
-        raise BuildError("quotes not found in their source texts:\n" + "\n".join(f"  {p}" for p in problems)
-                         + f"\n{EVERY_FINDING}", 1)
-    return locations
-
-
-def _shapes(inputs: Inputs) -> Graph:
-    try:
-        return read_shapes(inputs.root / "shapes")
-    except TurtleError as exc:
-        raise BuildError(str(exc), 2) from None
-
-
-def _shacl_step(inputs: Inputs, parsed: Parsed, shapes: Graph, checks: SharedChecks | None) -> dict:
-    """Prove pyshacl can use the shapes, then validate (each from the check cache where it has them).
-
-    Returns the report as :func:`shacl_entry` writes it, whether it came from the cache, and the
-    step's own wall time (it runs in a process of its own: see :func:`prepare_build`).
-    """
-    started, cpu = time.perf_counter(), time.process_time()
-    try:
-        if checks is None:
-            usable_shapes(shapes, inputs.root / "shapes")
-        else:
-            checks.check_shapes(shapes)
-    except TurtleError as exc:
-        raise BuildError(str(exc), 2) from None
-    cached = checks.cached_shacl() if checks is not None else None
-    if cached is None:
-        try:
-            report = validate([parsed.reference, *parsed.documents.values()], shapes, parsed.ontology,
-                              subject_files=parsed.subject_files)
-        except ShapesError as exc:
-            raise BuildError(f"the shapes cannot be used: {exc}", 2) from None
-        if checks is not None:
-            checks.keep_shacl(report)
-    return {"report": shacl_entry(cached or report), "reused": cached is not None,
-            "seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu}
-
-
-def check(settings: Settings, files: list[Path] | None = None) -> Answer:
-    """Every check of ``validate`` over the settings' root (or over a maintainer's own ``files``),
-    answered from the check cache in the settings' cache folder where the inputs are unchanged."""
-    return run_checks(find_inputs(settings.root_path), files or (), settings.cache_path)
-
-
-def watched_state(root: Path, files: list[Path]) -> dict[str, tuple[int, int]]:
-    """Modification time and size of every input file (and of ``files``): what `validate --watch` polls."""
-    try:
-        paths = [*find_inputs(root).all_files(), *files]
-    except BuildError:
-        paths = list(files)
-    state = {}
-    for path in paths:
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        state[str(path)] = (info.st_mtime_ns, info.st_size)
-    return state
-
-
-def validate_root(settings: Settings) -> Report:
-    """Parse, check quotes and terms, and validate the data of the settings' root (no inference)."""
-    return check(settings).report
-
-
-def validate_files(settings: Settings, files: list[Path]) -> Report:
-    """Validate a maintainer's own data files with the rest of the working copy: findings about them only."""
-    return check(settings, files).report
-
-
 CLOSURE_ENGINES = ("chainer", "owlrl")
 
 
@@ -336,8 +210,8 @@ def prepare_build(inputs: Inputs, base: str, progress: Progress, *, closure_engi
     progress.step(f"parsed {len(inputs.ontology) + len(inputs.reference) + len(inputs.documents)} Turtle files")
     locations = check_all_quotes(inputs, parsed, {p.stem: p for p in inputs.documents})
     progress.step(f"checked {len(set(locations.subjects(RDF.type, KG.QuoteLocation)))} quote locations")
-    shapes = _shapes(inputs)
-    shacl = InBackground(lambda: _shacl_step(inputs, parsed, shapes, checks), error_report=shacl_entry,
+    shapes = shapes_of(inputs)
+    shacl = InBackground(lambda: shacl_step(inputs, parsed, shapes, checks), error_report=shacl_entry,
                          read_report=shacl_report, fork=None if beside else False)
     try:
         graphs = {GRAPH_ONTOLOGY: parsed.ontology, GRAPH_REFERENCE: parsed.reference, GRAPH_QUOTES: locations,

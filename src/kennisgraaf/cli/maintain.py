@@ -68,7 +68,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, watch: bool)
 
 def _validate_once(settings: Settings, files: list[Path], fmt: str) -> int:
     """Validate, print the report, return the exit code."""
-    from kennisgraaf.build.pipeline import check
+    from kennisgraaf.build.checks import check
 
     started = time.perf_counter()
     try:
@@ -84,7 +84,7 @@ def _validate_once(settings: Settings, files: list[Path], fmt: str) -> int:
 
 def _watch(settings: Settings, files: list[Path], fmt: str) -> None:
     """Validate, then again whenever an input file's modification time or size changes (polling)."""
-    from kennisgraaf.build.pipeline import watched_state
+    from kennisgraaf.build.checks import watched_state
 
     try:
         seen = None
