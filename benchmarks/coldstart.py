@@ -24,9 +24,10 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from perf import tree  # a sibling script: benchmarks/ is on sys.path when these run
+
 ASK = "/sparql?query=" + quote("ASK {}") + "&format=json"
 PAGE = "/doc/provincie/drenthe"
-TICKS = os.sysconf("SC_CLK_TCK")
 POLL = 0.005  # seconds between connection attempts
 
 
@@ -37,27 +38,8 @@ def free_port() -> int:
 
 
 def tree_cpu(root: int) -> float:
-    """CPU seconds of ``root`` and its live descendants."""
-    parents: dict[int, int] = {}
-    cpu: dict[int, float] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry.name)] = int(fields[1])
-        cpu[int(entry.name)] = sum(int(f) for f in fields[11:13]) / TICKS
-    found = {root}
-    grown = True
-    while grown:
-        grown = False
-        for pid, parent in parents.items():
-            if parent in found and pid not in found:
-                found.add(pid)
-                grown = True
-    return sum(cpu.get(pid, 0.0) for pid in found)
+    """CPU seconds of ``root`` and its live descendants (perf.py reads them from /proc)."""
+    return sum(tree(root).values())
 
 
 def get(port: int, path: str) -> int | None:
